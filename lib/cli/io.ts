@@ -1,0 +1,35 @@
+/**
+ * The process surroundings of a CLI run, passed explicitly so that commands never read the
+ * global working directory or environment (and tests can run them in-process).
+ * @module
+ */
+
+/** Where a command runs and prints. */
+export interface CliIO {
+  /** The working directory: the project root. */
+  readonly cwd: string;
+  /** Environment variables. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Prints to standard output. */
+  out(text: string): void;
+  /** Prints to standard error. */
+  err(text: string): void;
+}
+
+const encoder = new TextEncoder();
+
+function writeFully(stream: { writeSync(p: Uint8Array): number }, text: string): void {
+  const data = encoder.encode(text);
+  let done = 0;
+  while (done < data.length) done += stream.writeSync(data.subarray(done));
+}
+
+/** The real process. */
+export function processIO(): CliIO {
+  return {
+    cwd: Deno.cwd(),
+    env: Deno.env.toObject(),
+    out: (text) => writeFully(Deno.stdout, text),
+    err: (text) => writeFully(Deno.stderr, text),
+  };
+}

@@ -1,0 +1,143 @@
+/**
+ * What configure, query, describe and clean share: the saved context, the effective key
+ * values, and the configure request sent to the sandboxed evaluator.
+ * @module
+ */
+
+import { pathToFileURL } from "node:url";
+import { type ConfigureRequest, DEFAULT_EXTRA_REPOS } from "../configure.ts";
+import type { KeyValue } from "../dsl/key.ts";
+import { parseContext, type SavedContext } from "../context.ts";
+import { UnikError, usageError } from "../errors.ts";
+import type { ProjectPaths } from "../cli/project.ts";
+import type { ConfigSession } from "../evaluate/session.ts";
+import { guessSrc } from "../cli/git_src.ts";
+import { TARGET_NAMES } from "../../targets/mod.ts";
+
+/** Options every configuration command takes. */
+export interface CommonOptions {
+  /** Key values given on the command line. */
+  readonly keys: Readonly<Record<string, KeyValue>>;
+  /** `-o`. */
+  readonly output?: string;
+  /** `--extra-repos`. */
+  readonly extraRepos?: string;
+  /** `--no-extra-repo`. */
+  readonly noExtraRepo?: boolean;
+  /** `--no-depext`. */
+  readonly noDepext?: boolean;
+  /** Environment variables to read (MODE, MIRAGE_DEFAULT_TARGET, MIRAGE_EXTRA_REPOS). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+/** Reads the saved context, if there is one. An explicit `--context-file` must exist. */
+export async function readSavedContext(
+  paths: ProjectPaths,
+  session?: ConfigSession,
+): Promise<SavedContext | undefined> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(paths.contextPath);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) {
+      if (paths.explicitContext) {
+        throw usageError(`cannot find the context file ${paths.contextPath}`);
+      }
+      return undefined;
+    }
+    throw new UnikError("io", `cannot read ${paths.contextPath}: ${(e as Error).message}`);
+  }
+  return parseContext(text, paths.contextPath, session?.loaded.keys ?? []);
+}
+
+/** The target when none is given: `MODE`, then `MIRAGE_DEFAULT_TARGET` (only unix), else the host's. */
+export function defaultTarget(env: Readonly<Record<string, string | undefined>>): string {
+  const mode = env.MODE;
+  if (mode) {
+    if (!TARGET_NAMES.includes(mode)) {
+      throw usageError(`environment variable MODE: invalid target '${mode}'`, {
+        hint: `valid targets: ${TARGET_NAMES.join(", ")}`,
+      });
+    }
+    return mode;
+  }
+  const fixed = env.MIRAGE_DEFAULT_TARGET;
+  if (fixed !== undefined) {
+    if (fixed !== "unix") {
+      throw usageError(
+        `invalid default target: "${fixed}" (MIRAGE_DEFAULT_TARGET may only be unix)`,
+      );
+    }
+    return fixed;
+  }
+  return Deno.build.os === "darwin" ? "macosx" : "unix";
+}
+
+/** Parses `--extra-repos=NAME:URL,...`. */
+export function parseExtraRepos(text: string): [string, string][] {
+  return text.split(",").filter((s) => s !== "").map((entry) => {
+    const colon = entry.indexOf(":");
+    if (colon <= 0 || colon === entry.length - 1) {
+      throw usageError(
+        `invalid extra repository argument '${entry}' (expected <name>:<repository>)`,
+      );
+    }
+    return [entry.slice(0, colon), entry.slice(colon + 1)];
+  });
+}
+
+/** The effective key values and the configure request. */
+export interface Prepared {
+  /** Explicitly given key values (context, then command line); the target always set. */
+  readonly given: Record<string, KeyValue>;
+  /** Keys that were given rather than defaulted (for describe). */
+  readonly explicit: ReadonlySet<string>;
+  /** The request for the evaluator. */
+  readonly request: ConfigureRequest;
+}
+
+function showArg(name: string, v: KeyValue): string {
+  if (name === "target") return `-t ${v}`;
+  return `--${name}=${Array.isArray(v) ? v.join(",") : String(v)}`;
+}
+
+/** Builds the configure request of a command. */
+export async function prepare(
+  paths: ProjectPaths,
+  options: CommonOptions,
+  saved: SavedContext | undefined,
+  autoSrc = true,
+): Promise<Prepared> {
+  const given: Record<string, KeyValue> = { ...saved?.keys, ...options.keys };
+  const explicit = new Set(Object.keys(given));
+  if (given.target === undefined || given.target === null) {
+    given.target = defaultTarget(options.env);
+  }
+  const output = options.output ?? saved?.output;
+  const repos = options.noExtraRepo
+    ? []
+    : options.extraRepos !== undefined
+    ? parseExtraRepos(options.extraRepos)
+    : options.env.MIRAGE_EXTRA_REPOS !== undefined
+    ? parseExtraRepos(options.env.MIRAGE_EXTRA_REPOS)
+    : DEFAULT_EXTRA_REPOS;
+  const argv = [
+    ...(paths.configFile === "config.ts" ? [] : ["-f", paths.configFile]),
+    ...(output ? ["-o", output] : []),
+    ...Object.keys(given).sort().map((k) => showArg(k, given[k])),
+  ];
+  return {
+    given,
+    explicit,
+    request: {
+      configFile: paths.configFile,
+      projectRootUrl: pathToFileURL(`${paths.root}/`).href,
+      keys: given,
+      output,
+      argv,
+      extraRepos: repos,
+      depext: !options.noDepext,
+      autoSrc: autoSrc ? await guessSrc(paths.root) : undefined,
+    },
+  };
+}

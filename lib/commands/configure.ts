@@ -1,0 +1,72 @@
+/**
+ * `unik configure`: evaluate, generate, write the set of files atomically and save the
+ * context. A failure at any point leaves the project as it was.
+ * @module
+ */
+
+import { relative } from "node:path";
+import type { Configured } from "../configure.ts";
+import { sha256, showContext } from "../context.ts";
+import type { CliIO } from "../cli/io.ts";
+import type { ProjectPaths } from "../cli/project.ts";
+import type { ConfigSession } from "../evaluate/session.ts";
+import { type FileToWrite, removeGenerated, writeAll } from "../write.ts";
+import { type CommonOptions, prepare, readSavedContext } from "./common.ts";
+
+/** The message printed after a successful configure. */
+export const CONFIGURED_MESSAGE =
+  "Successfully configured the unikernel. Now run 'unik build' (or 'make', 'make depends', 'make build').";
+
+/** Options of configure. */
+export interface ConfigureOptions extends CommonOptions {
+  /** Print what would be written, write nothing. */
+  readonly dryRun?: boolean;
+}
+
+/** Directories configure creates, relative to the root: removed by clean when left empty. */
+export function generatedDirs(buildDir: string): string[] {
+  return [`${buildDir}mirage`, `${buildDir}dist`];
+}
+
+/** Runs configure; returns what was generated. */
+export async function runConfigure(
+  paths: ProjectPaths,
+  session: ConfigSession,
+  options: ConfigureOptions,
+  io: CliIO,
+): Promise<Configured> {
+  const saved = await readSavedContext(paths, session);
+  const prepared = await prepare(paths, options, saved);
+  const configured = await session.configure(prepared.request);
+  const contextRel = relative(paths.root, paths.contextPath);
+  const files: FileToWrite[] = configured.files.map((f) => ({
+    path: f.path,
+    contents: f.contents,
+  }));
+  const hashes = Object.fromEntries(files.map((f) => [f.path, sha256(f.contents)]));
+  files.push({
+    path: contextRel,
+    contents: showContext({
+      keys: prepared.given,
+      output: prepared.request.output,
+      files: hashes,
+      artifacts: [configured.artifact],
+    }),
+  });
+  for (const notice of session.loaded.notices) io.out(`${notice}\n`);
+  if (options.dryRun) {
+    for (const f of files) {
+      io.err(`* Write to ${f.path} (${new TextEncoder().encode(f.contents).length} bytes)\n`);
+    }
+    return configured;
+  }
+  await writeAll(paths.root, files);
+  if (saved) {
+    const stale = Object.fromEntries(
+      Object.entries(saved.files).filter(([p]) => !(p in hashes) && p !== contextRel),
+    );
+    await removeGenerated(paths.root, stale, [], sha256);
+  }
+  io.out(`${CONFIGURED_MESSAGE}\n`);
+  return configured;
+}

@@ -1,0 +1,62 @@
+/**
+ * `unik describe`: name and keys (and with `-v` libraries and packages), or the graph in dot
+ * form with `--dot`, evaluated fully when the unikernel is configured or `--eval` is given.
+ * @module
+ */
+
+import { describeText } from "../describe.ts";
+import type { CliIO } from "../cli/io.ts";
+import type { ProjectPaths } from "../cli/project.ts";
+import type { ConfigSession } from "../evaluate/session.ts";
+import { type CommonOptions, prepare, readSavedContext } from "./common.ts";
+
+/** Options of describe. */
+export interface DescribeOptions extends CommonOptions {
+  /** Print the graph in dot form. */
+  readonly dot?: boolean;
+  /** Where to write the dot graph (`-` or absent: standard output). */
+  readonly dotOutput?: string;
+  /** Force full (true) or partial (false) evaluation; default: full iff configured. */
+  readonly eval?: boolean;
+  /** Also print libraries and packages. */
+  readonly verbose?: boolean;
+}
+
+/** Runs describe. */
+export async function runDescribe(
+  paths: ProjectPaths,
+  session: ConfigSession,
+  options: DescribeOptions,
+  io: CliIO,
+): Promise<void> {
+  const saved = await readSavedContext(paths, session);
+  const prepared = await prepare(paths, options, saved, false);
+  const full = options.eval ?? saved !== undefined;
+  const explicitKeys = Object.fromEntries(
+    Object.entries(prepared.given).filter(([k]) => prepared.explicit.has(k)),
+  );
+  const described = await session.describe(explicitKeys, prepared.request, {
+    dot: options.dot ?? false,
+    eval: full || !options.dot,
+  });
+  if (options.dot) {
+    const dot = described.dot ?? "";
+    if (options.dotOutput && options.dotOutput !== "-") {
+      await Deno.writeTextFile(options.dotOutput, dot);
+    } else io.out(dot);
+    return;
+  }
+  const configured = described.configured!;
+  io.out(describeText({
+    name: session.loaded.name,
+    output: prepared.request.output,
+    keys: session.loaded.keys.map((k) => ({
+      name: k.name,
+      value: k.name in prepared.given ? prepared.given[k.name] : k.default,
+      set: prepared.explicit.has(k.name),
+    })),
+    verbose: options.verbose
+      ? { libraries: configured.libraries, packages: configured.packages }
+      : undefined,
+  }));
+}

@@ -1,0 +1,67 @@
+/**
+ * `unik query [INFO]`: prints one generated file (without its header) or fact, writing
+ * nothing.
+ * @module
+ */
+
+import { showPackage } from "../dsl/package.ts";
+import { usageError } from "../errors.ts";
+import type { CliIO } from "../cli/io.ts";
+import type { ProjectPaths } from "../cli/project.ts";
+import type { ConfigSession } from "../evaluate/session.ts";
+import { type CommonOptions, prepare, readSavedContext } from "./common.ts";
+
+/** What `query` can print. */
+export const QUERY_INFOS = [
+  "name",
+  "packages",
+  "opam",
+  "files",
+  "Makefile",
+  "dune.config",
+  "dune.build",
+  "dune-project",
+  "dune-workspace",
+  "dune.dist",
+  "main.ml",
+] as const;
+
+/** One of {@link QUERY_INFOS}. */
+export type QueryInfo = typeof QUERY_INFOS[number];
+
+/** The info named by `word` or an unambiguous prefix of it. */
+export function resolveInfo(word: string): QueryInfo {
+  const exact = QUERY_INFOS.find((i) => i === word);
+  if (exact) return exact;
+  const matches = QUERY_INFOS.filter((i) => i.startsWith(word));
+  if (matches.length === 1) return matches[0];
+  const expected = `one of ${QUERY_INFOS.join(", ")}`;
+  throw usageError(
+    matches.length === 0
+      ? `invalid value '${word}' for INFO, expected ${expected}`
+      : `ambiguous value '${word}' for INFO: ${matches.join(", ")}`,
+  );
+}
+
+/** Runs query. */
+export async function runQuery(
+  paths: ProjectPaths,
+  session: ConfigSession,
+  info: QueryInfo,
+  options: CommonOptions,
+  io: CliIO,
+): Promise<void> {
+  const saved = await readSavedContext(paths, session);
+  const prepared = await prepare(paths, options, saved);
+  const configured = await session.configure(prepared.request);
+  switch (info) {
+    case "name":
+      return io.out(`${configured.name}\n`);
+    case "packages":
+      return io.out(configured.packages.map((p) => `${showPackage(p)}\n`).join(""));
+    case "files":
+      return io.out(`${configured.mirageFiles.join(" ")}\n`);
+    default:
+      return io.out(configured.queries[info]);
+  }
+}

@@ -1,0 +1,306 @@
+/**
+ * Configure, purely: from a registration and key values to the generated files, in memory.
+ * Nothing here touches the file system; writing is `write.ts`'s job.
+ * @module
+ */
+
+import { configError, UnikError } from "./errors.ts";
+import type { ConfigureIO, Impl, Info } from "./dsl/impl.ts";
+import { type Key, type KeyContext, keyContext, type KeyValue } from "./dsl/key.ts";
+import type { Package } from "./dsl/package.ts";
+import { Key as Predefined } from "./dsl/predefined.ts";
+import type { Registration } from "./register.ts";
+import type { Resources, Target, TargetInfo } from "./target.ts";
+import { findTarget, TARGET_NAMES } from "../targets/mod.ts";
+import { collectLibraries, collectPackages, collectRuntimeArgs } from "./graph/collect.ts";
+import { opamify } from "./graph/naming.ts";
+import {
+  duneOrder,
+  type Graph,
+  type GraphNode,
+  resolveGraph,
+  visitOrder,
+} from "./graph/resolve.ts";
+import { generateMainMl } from "./codegen/main_ml.ts";
+import { generateOpam } from "./codegen/opam.ts";
+import { generateMakefile } from "./codegen/makefile.ts";
+import {
+  generateDistDune,
+  generateDune,
+  generateDuneBuild,
+  generateDuneConfig,
+  generateDuneProject,
+  generateDuneWorkspace,
+} from "./codegen/dune_files.ts";
+import { withHeader } from "./codegen/header.ts";
+import { UNIK_VERSION } from "./version.ts";
+
+/** The default overlay repositories of mirage 4.9. */
+export const DEFAULT_EXTRA_REPOS: readonly (readonly [string, string])[] = [
+  ["opam-overlays", "https://github.com/dune-universe/opam-overlays.git"],
+  ["mirage-overlays", "https://github.com/dune-universe/mirage-opam-overlays.git"],
+];
+
+/** What a configure run is asked for. */
+export interface ConfigureRequest {
+  /** The config file, relative to the project root (`config.ts`, `app/config.ts`). */
+  readonly configFile: string;
+  /** The project root (dune root) as a file URL with a trailing slash. */
+  readonly projectRootUrl: string;
+  /** Key values given on the command line or by the saved context (absent: default). */
+  readonly keys: Readonly<Record<string, KeyValue>>;
+  /** The `-o` value. */
+  readonly output?: string;
+  /** The arguments recorded as the configure command line (opam `x-mirage-configure`). */
+  readonly argv: readonly string[];
+  /** Overlay repositories. */
+  readonly extraRepos: readonly (readonly [string, string])[];
+  /** Whether the Makefile installs external dependencies. */
+  readonly depext: boolean;
+  /** The opam `url` when the registration asks for `"auto"` (found from git by the caller). */
+  readonly autoSrc?: string;
+}
+
+/** One generated file. */
+export interface GeneratedFile {
+  /** Path relative to the project root. */
+  readonly path: string;
+  /** Contents, header included. */
+  readonly contents: string;
+}
+
+/** The result of configuring: files and the facts `query`/`describe` print. */
+export interface Configured {
+  /** Register name. */
+  readonly name: string;
+  /** Target name. */
+  readonly target: string;
+  /** Every generated file, in write order. */
+  readonly files: readonly GeneratedFile[];
+  /** Files generated in `mirage/`, by name (what `query files` lists). */
+  readonly mirageFiles: readonly string[];
+  /** Merged packages, sorted. */
+  readonly packages: readonly Package[];
+  /** Libraries linked, sorted. */
+  readonly libraries: readonly string[];
+  /** The artifact, relative to the project root (`dist/hello`). */
+  readonly artifact: string;
+  /** Networks and blocks the graph registered. */
+  readonly resources: Resources;
+  /** Contents without headers, by query name. */
+  readonly queries: Readonly<Record<string, string>>;
+}
+
+/** Directory part of a relative path, with trailing slash, or `""`. */
+function dirOf(path: string): string {
+  const i = path.lastIndexOf("/");
+  return i < 0 ? "" : path.slice(0, i + 1);
+}
+
+function baseNoExt(path: string): string {
+  const base = path.slice(path.lastIndexOf("/") + 1);
+  const dot = base.lastIndexOf(".");
+  return dot > 0 ? base.slice(0, dot) : base;
+}
+
+/** Renders source positions: relative to the project, `unik/...` for unik's own files. */
+export function fileShower(projectRootUrl: string): (url: string) => string {
+  const unikRoot = new URL("../", import.meta.url).href;
+  return (url) => {
+    if (url.startsWith(projectRootUrl)) return decodeURIComponent(url.slice(projectRootUrl.length));
+    if (url.startsWith(unikRoot)) return `unik/${decodeURIComponent(url.slice(unikRoot.length))}`;
+    return url;
+  };
+}
+
+/** The key context of a request, checking the target. */
+export function requestContext(keys: Readonly<Record<string, KeyValue>>): KeyContext {
+  const ctx = keyContext(new Map(Object.entries(keys)));
+  const target = ctx.get(Predefined.target);
+  if (!findTarget(target)) {
+    throw new UnikError("usage", `unknown target '${target}'`, {
+      hint: `valid targets: ${TARGET_NAMES.join(", ")}`,
+    });
+  }
+  return ctx;
+}
+
+function checkTargets(graph: Graph, target: string): void {
+  for (const node of graph.nodes) {
+    const supported = node.device.options.targets;
+    if (supported && !supported.includes(target)) {
+      throw configError(
+        `${node.device.describe()} does not support the target ${target}; it supports ${
+          supported.join(", ")
+        }`,
+        { hint: "choose one of those targets, or another device for this one" },
+      );
+    }
+  }
+}
+
+function makeInfo(
+  registration: Registration,
+  request: ConfigureRequest,
+  ctx: KeyContext,
+  target: string,
+): Info {
+  return {
+    name: registration.name,
+    output: request.output,
+    target,
+    mainModule: request.output ?? "main",
+    configFile: request.configFile,
+    get: <T>(key: Key<T>) => ctx.get(key),
+  };
+}
+
+/** Runs the devices' configure hooks in graph order, collecting files and resources. */
+function runConfigureHooks(order: readonly GraphNode[], info: Info) {
+  const files = new Map<string, string>();
+  const networks: string[] = [];
+  const blocks = new Map<string, number>();
+  const io: ConfigureIO = {
+    writeFile: (name, contents) => {
+      if (name.includes("/") || name === "" || name.startsWith(".")) {
+        throw configError(`a device tried to write an invalid file name: ${JSON.stringify(name)}`);
+      }
+      files.set(name, contents);
+    },
+    registerNetwork: (name) => {
+      networks.unshift(name);
+    },
+    registerBlock: (name) => {
+      const n = blocks.get(name) ?? blocks.size + 1;
+      blocks.set(name, n);
+      return n;
+    },
+  };
+  for (const node of order) {
+    const hook = node.device.options.configure;
+    if (!hook) continue;
+    try {
+      hook(info, io);
+    } catch (e) {
+      if (e instanceof UnikError) throw e;
+      throw configError(`${node.device.describe()}: ${e instanceof Error ? e.message : e}`);
+    }
+  }
+  const resources: Resources = {
+    networks,
+    blocks: [...blocks].map(([name, number]) => ({ name, number })),
+  };
+  return { files, resources };
+}
+
+/** Configures a registration: every generated file, in memory. */
+export function configure(
+  registration: Registration,
+  root: Impl<"job">,
+  request: ConfigureRequest,
+): Configured {
+  const ctx = requestContext(request.keys);
+  const targetName = ctx.get(Predefined.target);
+  const target = findTarget(targetName) as Target;
+  const graph = resolveGraph(root, ctx);
+  checkTargets(graph, targetName);
+  const info = makeInfo(registration, request, ctx, targetName);
+  const packages = collectPackages(graph, ctx);
+  const libraries = collectLibraries(graph, packages);
+  const order = visitOrder(graph);
+  const hooks = runConfigureHooks(order, info);
+
+  const buildDir = dirOf(request.configFile);
+  const mirageDir = `${buildDir}mirage`;
+  const publicName = request.output ?? registration.name;
+  const projectName = request.output ?? `${registration.name}-${targetName}`;
+  const opamName = opamify(projectName);
+  if (opamName === "") throw configError(`cannot make an opam name out of ${projectName}`);
+  const showFile = fileShower(request.projectRootUrl);
+  const targetInfo: TargetInfo = {
+    name: registration.name,
+    publicName,
+    mainModule: info.mainModule,
+    configModule: baseNoExt(request.configFile),
+    libraries,
+  };
+
+  const initNodes = registration.init.map((i) => graph.nodeOf(i)!).filter((n) => n);
+  const mainMl = generateMainMl({
+    order,
+    initNodes,
+    runtimeArgs: collectRuntimeArgs(graph, showFile),
+    osModule: target.osModule,
+    path: `${mirageDir}/${info.mainModule}.ml`,
+    info,
+    showFile,
+  });
+  const mirageFiles = new Map<string, string>([[`${info.mainModule}.ml`, mainMl]]);
+  for (const [n, c] of target.files(targetInfo, hooks.resources)) mirageFiles.set(n, c);
+  for (const [n, c] of hooks.files) mirageFiles.set(n, c);
+
+  const stanzas = duneOrder(graph).flatMap((node) =>
+    node === graph.root ? target.dune(targetInfo) : [...(node.device.options.dune?.(info) ?? [])]
+  );
+  const install = target.install(targetInfo);
+  for (const node of graph.nodes) {
+    const extra = node.device.options.install?.(info);
+    if (extra) {
+      install.bin.push(...(extra.bin ?? []).map(([a, b]) => [a, b] as [string, string]));
+      install.etc.push(...(extra.etc ?? []));
+    }
+  }
+  const src = registration.src === "auto"
+    ? request.autoSrc
+    : registration.src === "none"
+    ? undefined
+    : registration.src;
+  const queries: Record<string, string> = {
+    opam: generateOpam({
+      name: registration.name,
+      packages,
+      install,
+      lockPath: `${mirageDir}/${opamName}.opam.locked`,
+      configureArgs: request.argv,
+      extraRepos: request.extraRepos,
+      src,
+    }),
+    Makefile: generateMakefile({
+      buildDir: buildDir || "./",
+      mirageDir: buildDir ? mirageDir : "./mirage",
+      opamName,
+      artifact: `${publicName}${target.extension}`,
+      extraRepos: request.extraRepos,
+      depext: request.depext,
+    }),
+    "dune.build": generateDuneBuild([...mirageFiles.keys()], stanzas),
+    "dune.config": generateDuneConfig(),
+    "dune-project": generateDuneProject(projectName),
+    "dune-workspace": generateDuneWorkspace(target.workspaceContexts),
+    "dune.dist": generateDistDune(install.bin.map(([, d]) => d), install.etc, target.context),
+    "main.ml": mainMl,
+  };
+  const files: GeneratedFile[] = [];
+  const add = (path: string, contents: string) =>
+    files.push({ path, contents: withHeader(path, contents, UNIK_VERSION) });
+  add("Makefile", queries.Makefile);
+  add(`${mirageDir}/${opamName}.opam`, queries.opam);
+  for (const [n, c] of mirageFiles) add(`${mirageDir}/${n}`, c);
+  add(`${buildDir}dune.build`, queries["dune.build"]);
+  add(`${buildDir}dune.config`, queries["dune.config"]);
+  add(`${buildDir}dune`, generateDune());
+  add("dune-workspace", queries["dune-workspace"]);
+  add("dune-project", queries["dune-project"]);
+  add(`${buildDir}dist/dune`, queries["dune.dist"]);
+  return {
+    name: registration.name,
+    target: targetName,
+    files,
+    mirageFiles: [...mirageFiles.keys()].sort(),
+    packages,
+    libraries,
+    artifact: `${buildDir}dist/${publicName}${target.extension}`,
+    resources: hooks.resources,
+    queries,
+  };
+}

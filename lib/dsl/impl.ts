@@ -1,0 +1,360 @@
+/**
+ * Implementations (Functoria's `impl`): devices, functor applications and configure-time
+ * choices. A device is the unit a plugin exports; `apply` applies a functor device to
+ * arguments and is typed so that `deno check` rejects a wrong application, and checked at run
+ * time so that configure rejects it too, without a type-check.
+ * @module
+ */
+
+import { configError } from "../errors.ts";
+import type { Key, Value } from "./key.ts";
+import type { Package } from "./package.ts";
+import { LazyPos } from "./pos.ts";
+import type { RuntimeArg } from "./runtime_arg.ts";
+import { applyShape, type Fn, isFunctor, job, sameTyp, showTyp, type Typ } from "./typ.ts";
+import type { TypShape } from "./typ.ts";
+
+/** Build information handed to device hooks. */
+export interface Info {
+  /** The register name. */
+  readonly name: string;
+  /** The `-o` value, if any. */
+  readonly output?: string;
+  /** The chosen target. */
+  readonly target: string;
+  /** Main module file name without `.ml` (`main`, or the `-o` value). */
+  readonly mainModule: string;
+  /** The config file, relative to the project root. */
+  readonly configFile: string;
+  /** The value of a configure-time key. */
+  get<T>(key: Key<T>): T;
+}
+
+/** What a device's configure hook may produce. */
+export interface ConfigureIO {
+  /** Writes a generated file into the `mirage/` directory. */
+  writeFile(name: string, contents: string): void;
+  /** Registers a network interface name (for the Solo5 manifest and Xen files). */
+  registerNetwork(name: string): void;
+  /** Registers a block device name and returns its number (from 1). */
+  registerBlock(name: string): number;
+}
+
+/** Files installed with the unikernel: binaries and etc files (relative to dist/). */
+export interface Install {
+  /** `[source, destination]` pairs. */
+  readonly bin?: readonly (readonly [string, string])[];
+  /** etc files. */
+  readonly etc?: readonly string[];
+}
+
+/** Connect code, optionally with the source position it comes from. */
+export type Code = string | {
+  readonly code: string;
+  readonly pos?: { file: string; line: number };
+};
+
+/** The hooks and requirements of a device (OCaml's labelled arguments of `impl`). */
+export interface DeviceOptions {
+  /** Static opam packages. */
+  readonly packages?: readonly Package[];
+  /** Packages depending on key values (e.g. the target). */
+  readonly packagesV?: Value<readonly Package[]>;
+  /** Libraries of the unikernel's own project linked in, with no opam package. */
+  readonly localLibs?: readonly string[];
+  /** Configure-time keys the device reads. */
+  readonly keys?: readonly Key<unknown>[];
+  /** Boot-time arguments passed to connect after the functor arguments and extra deps. */
+  readonly runtimeArgs?: readonly RuntimeArg<unknown>[];
+  /** Dependencies that are not functor arguments; initialised before the device. */
+  readonly extraDeps?: readonly Impl<unknown>[];
+  /**
+   * The OCaml expression that connects the device (type `'a io`), given build info, the
+   * module name to use and the variables of arguments, extra deps and runtime args.
+   */
+  readonly connect?: (info: Info, moduleName: string, args: readonly string[]) => Code;
+  /** Extra dune stanzas for `dune.build`. */
+  readonly dune?: (info: Info) => readonly string[];
+  /** Configure-time work: generated files, registered networks and blocks, validation. */
+  readonly configure?: (info: Info, io: ConfigureIO) => void;
+  /** Files the device installs. */
+  readonly install?: (info: Info) => Install;
+  /** The targets the device supports (default: all). */
+  readonly targets?: readonly string[];
+  /**
+   * Marks the job that parses the boot command line: main.ml registers every runtime
+   * argument where this device stands in the graph (mirage's `runtime_args` job).
+   */
+  readonly registersRuntimeArgs?: boolean;
+}
+
+let nextDeviceId = 1;
+
+/** A device: a module or functor with its requirements. Each {@link impl} call makes a new one. */
+export class Device {
+  /** Identity: devices are equal only when they are the same `impl` call's result. */
+  readonly id: number;
+  /** OCaml module or functor path. */
+  readonly moduleName: string;
+  /** Its module type. */
+  readonly typ: TypShape;
+  /** Requirements and hooks. */
+  readonly options: DeviceOptions;
+  readonly #pos: LazyPos;
+
+  /** Use {@link impl} instead. */
+  constructor(moduleName: string, typ: TypShape, options: DeviceOptions, pos: LazyPos) {
+    if (moduleName.trim() === "") throw configError("a device's module name cannot be empty");
+    this.id = nextDeviceId++;
+    this.moduleName = moduleName;
+    this.typ = typ;
+    this.options = options;
+    this.#pos = pos;
+  }
+
+  /** Where the device was defined (absolute URL and line). */
+  get pos(): { file: string; line: number } | undefined {
+    const p = this.#pos.value;
+    return p && { file: p.file, line: p.line };
+  }
+
+  /** A short description for messages: module name and definition place. */
+  describe(): string {
+    const p = this.pos;
+    return p ? `${this.moduleName} (${shortFile(p.file)}:${p.line})` : this.moduleName;
+  }
+}
+
+function shortFile(file: string): string {
+  const slash = file.lastIndexOf("/");
+  return slash >= 0 ? file.slice(slash + 1) : file;
+}
+
+/** The nodes of an implementation graph. */
+export type ImplNode =
+  | {
+    readonly kind: "dev";
+    readonly device: Device;
+    readonly args: readonly Impl<unknown>[];
+    readonly deps: readonly Impl<unknown>[];
+  }
+  | { readonly kind: "app"; readonly head: Impl<unknown>; readonly args: readonly Impl<unknown>[] }
+  | {
+    readonly kind: "if";
+    readonly cond: Value<unknown>;
+    readonly branches: readonly (readonly [unknown, Impl<unknown>])[];
+    readonly default: Impl<unknown>;
+  };
+
+/** An implementation of module type `T`. */
+export class Impl<T> {
+  /** The node. */
+  readonly node: ImplNode;
+  /** Its module type at run time (what is left after partial application). */
+  readonly typ: TypShape;
+  /** Phantom. */
+  declare readonly _phantom?: T;
+
+  /** Use {@link impl}, {@link apply}, {@link ifImpl} or {@link matchImpl} instead. */
+  constructor(node: ImplNode, typ: TypShape) {
+    this.node = node;
+    this.typ = typ;
+  }
+}
+
+/** All labelled options of {@link impl}, plus the module name and type for the object form. */
+export interface ImplSpec<T> extends DeviceOptions {
+  /** OCaml module or functor path. */
+  readonly module: string;
+  /** Its module type. */
+  readonly type: Typ<T>;
+}
+
+/**
+ * Declares a device (Functoria's `impl`): `impl("Netif", network, { connect, packages })` or
+ * `impl({ module: "Netif", type: network, connect, packages })`.
+ */
+export function impl<T>(spec: ImplSpec<T>): Impl<T>;
+export function impl<T>(moduleName: string, type: Typ<T>, options?: DeviceOptions): Impl<T>;
+export function impl<T>(
+  first: string | ImplSpec<T>,
+  type?: Typ<T>,
+  options: DeviceOptions = {},
+): Impl<T> {
+  const pos = new LazyPos();
+  if (typeof first === "string") {
+    if (!type) throw configError(`impl ${first}: missing module type`);
+    return deviceImpl(new Device(first, type.shape, options, pos));
+  }
+  const { module, type: t, ...rest } = first;
+  return deviceImpl(new Device(module, t.shape, rest, pos));
+}
+
+/** The implementation of a device with no argument applied yet. */
+export function deviceImpl<T>(device: Device): Impl<T> {
+  const deps = device.options.extraDeps ?? [];
+  return new Impl<T>({ kind: "dev", device, args: [], deps }, device.typ);
+}
+
+type ImplsOf<A extends readonly unknown[]> = { [K in keyof A]: Impl<A[K]> };
+type Prefix<A extends readonly unknown[]> = A extends readonly [infer H, ...infer R]
+  ? [] | [H, ...Prefix<R>]
+  : [];
+type Drop<A extends readonly unknown[], P extends readonly unknown[]> = P extends
+  readonly [unknown, ...infer PR]
+  ? (A extends readonly [unknown, ...infer AR] ? Drop<AR, PR> : never)
+  : A;
+/** The type of a functor applied to some of its arguments. */
+export type Applied<A extends readonly unknown[], R> = A extends readonly [] ? R : Fn<A, R>;
+
+/**
+ * Applies a functor to arguments, in order (OCaml's `f $ a $ b`); partial application gives a
+ * functor of the remaining arguments.
+ */
+export function apply<A extends unknown[], R, const P extends Prefix<A>>(
+  f: Impl<Fn<A, R>>,
+  ...args: ImplsOf<P>
+): Impl<Applied<Drop<A, P>, R>> {
+  let result: Impl<unknown> = f as Impl<unknown>;
+  for (const arg of args as readonly Impl<unknown>[]) result = applyOne(result, arg);
+  return result as Impl<Applied<Drop<A, P>, R>>;
+}
+
+function headName(f: Impl<unknown>): string {
+  const n = f.node;
+  if (n.kind === "dev") return n.device.moduleName;
+  if (n.kind === "app") return headName(n.head);
+  return "a configure-time choice";
+}
+
+function applyOne(f: Impl<unknown>, arg: Impl<unknown>): Impl<unknown> {
+  if (!(arg instanceof Impl)) {
+    throw configError(`${headName(f)} is applied to something that is not a device`);
+  }
+  if (!isFunctor(f.typ) || f.typ.kind !== "fn") {
+    throw configError(
+      `${headName(f)} is applied to too many arguments: its type ${
+        showTyp(f.typ)
+      } is not a functor`,
+      { hint: "remove the extra argument, or declare the functor with fn(...) taking it" },
+    );
+  }
+  const expected = f.typ.args[0];
+  if (!sameTyp(expected, arg.typ)) {
+    throw configError(
+      `${headName(f)} expects an argument of type ${showTyp(expected)}, but ${
+        headName(arg)
+      } has type ${showTyp(arg.typ)}`,
+    );
+  }
+  const typ = applyShape(f.typ, 1);
+  const n = f.node;
+  if (n.kind === "dev") return new Impl({ ...n, args: [...n.args, arg] }, typ);
+  if (n.kind === "app") return new Impl({ ...n, args: [...n.args, arg] }, typ);
+  return new Impl({ kind: "app", head: f, args: [arg] }, typ);
+}
+
+/** Erases the type of an implementation, to list it as an extra dependency. */
+export function dep<T>(x: Impl<T>): Impl<unknown> {
+  return x as Impl<unknown>;
+}
+
+/** Chooses `then` or `otherwise` at configure time from a boolean value. */
+export function ifImpl<T>(
+  cond: Value<boolean>,
+  then: Impl<T>,
+  otherwise: Impl<NoInfer<T>>,
+): Impl<T> {
+  sameBranchTypes([then, otherwise]);
+  return new Impl<T>({
+    kind: "if",
+    cond: cond as Value<unknown>,
+    branches: [[true, then], [false, otherwise]],
+    default: then,
+  }, then.typ);
+}
+
+/**
+ * Chooses an implementation at configure time from a value: the first case whose tag equals
+ * the value, else `otherwise`. Cases are `[tag, impl]` pairs, or an object for string tags.
+ */
+export function matchImpl<V, T>(
+  v: Value<V>,
+  cases:
+    | readonly (readonly [V, Impl<NoInfer<T>>])[]
+    | (V extends string ? Partial<Record<V, Impl<NoInfer<T>>>> : never),
+  otherwise: Impl<T>,
+): Impl<T> {
+  const list: (readonly [unknown, Impl<unknown>])[] = Array.isArray(cases)
+    ? [...cases]
+    : Object.entries(cases as Record<string, Impl<unknown>>);
+  sameBranchTypes([...list.map(([, i]) => i), otherwise]);
+  return new Impl<T>({
+    kind: "if",
+    cond: v as Value<unknown>,
+    branches: list,
+    default: otherwise,
+  }, otherwise.typ);
+}
+
+function sameBranchTypes(impls: readonly Impl<unknown>[]): void {
+  for (const i of impls) {
+    if (!(i instanceof Impl)) throw configError("a branch of a choice is not a device");
+    if (!sameTyp(i.typ, impls[0].typ)) {
+      throw configError(
+        `the branches of a choice have different types: ${showTyp(impls[0].typ)} and ${
+          showTyp(i.typ)
+        }`,
+      );
+    }
+  }
+}
+
+/** The job that does nothing (module `Unit`). */
+export const noop: Impl<"job"> = impl("Unit", job);
+
+/** Options of {@link main}. */
+export interface MainOptions {
+  /** opam packages the unikernel needs. */
+  readonly packages?: readonly Package[];
+  /** Packages depending on key values. */
+  readonly packagesV?: Value<readonly Package[]>;
+  /** Libraries of the project itself. */
+  readonly localLibs?: readonly string[];
+  /** Configure-time keys the unikernel reads. */
+  readonly keys?: readonly Key<unknown>[];
+  /** Boot-time arguments passed to `start` after the functor arguments and deps. */
+  readonly runtimeArgs?: readonly RuntimeArg<unknown>[];
+  /** Extra dependencies passed to `start` after the functor arguments. */
+  readonly deps?: readonly Impl<unknown>[];
+}
+
+/** Messages the eDSL prints while a config is evaluated (mirage prints them on stdout). */
+export const notices: string[] = [];
+
+/**
+ * The user's unikernel (OCaml's `main`): `main("Unikernel.Make", fn(kvRo, job))`. Its connect
+ * code calls `start` with the functor arguments, the deps and the runtime arguments. A
+ * non-functor main with no deps gets `noop` as its dep so that `start ()` delays execution.
+ */
+export function main<T>(moduleName: string, type: Typ<T>, options: MainOptions = {}): Impl<T> {
+  const pos = new LazyPos();
+  let deps = options.deps ?? [];
+  if (!isFunctor(type.shape) && deps.length === 0) {
+    notices.push("adding unit argument to 'start ()' (to delay execution)");
+    deps = [noop];
+  }
+  const device = new Device(moduleName, type.shape, {
+    packages: options.packages,
+    packagesV: options.packagesV,
+    localLibs: options.localLibs,
+    keys: options.keys,
+    runtimeArgs: options.runtimeArgs,
+    extraDeps: deps,
+    connect: (_info, name, args) => ({
+      code: `(${[`${name}.start`, ...args].join(" ")} : unit io)`,
+      pos: pos.value && { file: pos.value.file, line: pos.value.line },
+    }),
+  }, pos);
+  return deviceImpl(device);
+}

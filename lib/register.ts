@@ -1,0 +1,138 @@
+/**
+ * `register`: names the unikernel, lists its jobs and adds the 4.9 start-up jobs (command
+ * line, OCaml runtime, delay, reporter, sleep, clocks, random) ahead of them.
+ * @module
+ */
+
+import { configError } from "./errors.ts";
+import { Impl } from "./dsl/impl.ts";
+import { LazyPos } from "./dsl/pos.ts";
+import type { SourcePos } from "./errors.ts";
+import { defaultArgv } from "../plugins/argv.ts";
+import { defaultReporter, noReporter } from "../plugins/reporter.ts";
+import { defaultMtime, defaultPtime, defaultSleep } from "../plugins/time.ts";
+import { defaultRandom } from "../plugins/random.ts";
+import { delayStartup, ocamlRuntime, runtimeArgs } from "../plugins/runtime.ts";
+
+/** Options of {@link register}: replacements for the start-up devices, and the opam `url`. */
+export interface RegisterOptions {
+  /** Boot command line (default {@link defaultArgv}; `noArgv` for none). */
+  readonly argv?: Impl<"argv">;
+  /** Log reporter (default `defaultReporter()`; `noReporter` adds none). */
+  readonly reporter?: Impl<"job">;
+  /** Sleep (default `defaultSleep`). */
+  readonly sleep?: Impl<"job">;
+  /** POSIX clock (default `defaultPtime`). */
+  readonly ptime?: Impl<"job">;
+  /** Monotonic clock (default `defaultMtime`). */
+  readonly mtime?: Impl<"job">;
+  /** Random (default `defaultRandom`). */
+  readonly random?: Impl<"job">;
+  /** The opam `url` source: `"auto"` (from git), `"none"`, or a URL. Default `"auto"`. */
+  readonly src?: string;
+}
+
+const NAME = /^[A-Za-z][A-Za-z0-9_.-]*$/;
+
+/** A registered unikernel: what config.ts exports by default. */
+export class Registration {
+  /** The unikernel's name. */
+  readonly name: string;
+  /** The user's jobs. */
+  readonly jobs: readonly Impl<"job">[];
+  /** The start-up jobs, in the order they run. */
+  readonly init: readonly Impl<"job">[];
+  /** The opam `url` source. */
+  readonly src: string;
+  readonly #pos: LazyPos;
+
+  /** Use {@link register} instead. */
+  constructor(
+    name: string,
+    jobs: readonly Impl<"job">[],
+    init: readonly Impl<"job">[],
+    src: string,
+  ) {
+    this.name = name;
+    this.jobs = jobs;
+    this.init = init;
+    this.src = src;
+    this.#pos = new LazyPos();
+  }
+
+  /** Where `register` was called. */
+  get pos(): SourcePos | undefined {
+    return this.#pos.value;
+  }
+}
+
+function hasNoArguments(i: Impl<unknown>): boolean {
+  const n = i.node;
+  switch (n.kind) {
+    case "dev":
+      return n.args.length === 0 && n.deps.length === 0 &&
+        (n.device.options.runtimeArgs ?? []).length === 0 && n.device.moduleName !== "Unit";
+    case "app":
+      return false;
+    case "if":
+      return n.branches.some(([, b]) => hasNoArguments(b)) || hasNoArguments(n.default);
+  }
+}
+
+function checkJob(j: unknown, index: number): Impl<"job"> {
+  if (!(j instanceof Impl)) {
+    throw configError(`job ${index + 1} given to register is not a device`, {
+      hint: "register takes a list of jobs, e.g. [apply(main(...), ...)]",
+    });
+  }
+  if (j.typ.kind !== "leaf" || j.typ.name !== "job") {
+    throw configError(
+      `job ${
+        index + 1
+      } given to register is not a job: it still expects arguments or is not of type job`,
+      { hint: "apply the functor to all its arguments with apply(f, ...)" },
+    );
+  }
+  if (hasNoArguments(j)) {
+    throw configError(
+      "your configuration includes a job without arguments: its start function would run at module initialisation",
+      {
+        hint:
+          'use main("Unikernel.Hello", fn(job, job)) and register("hello", [apply(main, noop)]), or main("Unikernel", job), which adds the unit argument',
+      },
+    );
+  }
+  return j as Impl<"job">;
+}
+
+/** Registers the unikernel `name` with its jobs (OCaml's `register`). */
+export function register(
+  name: string,
+  jobs: readonly Impl<"job">[],
+  options: RegisterOptions = {},
+): Registration {
+  if (typeof name !== "string" || name === "") {
+    throw configError("the unikernel name given to register cannot be empty");
+  }
+  if (!NAME.test(name)) {
+    throw configError(
+      `invalid unikernel name ${
+        JSON.stringify(name)
+      }: use a letter then letters, digits, '-', '_' or '.'`,
+    );
+  }
+  if (!Array.isArray(jobs)) throw configError("register expects a list of jobs");
+  const checked = jobs.map(checkJob);
+  const reporter = options.reporter ?? defaultReporter();
+  const init = [
+    runtimeArgs(options.argv ?? defaultArgv),
+    ocamlRuntime,
+    delayStartup,
+    ...(reporter === noReporter ? [] : [reporter]),
+    options.sleep ?? defaultSleep,
+    options.ptime ?? defaultPtime,
+    options.mtime ?? defaultMtime,
+    options.random ?? defaultRandom,
+  ];
+  return new Registration(name, checked, init, options.src ?? "auto");
+}

@@ -1,0 +1,366 @@
+/**
+ * The `unik` command line. Configure-time keys are flags, so the command line is read in two
+ * steps: find the config file, evaluate it (sandboxed) to learn its keys, then parse every
+ * option with the keys added.
+ * @module
+ */
+
+import {
+  array,
+  command,
+  extendType,
+  flag,
+  multioption,
+  option,
+  optional,
+  positional,
+  runSafely,
+  string,
+} from "cmd-ts";
+import { parseArgs } from "node:util";
+import { fileURLToPath } from "node:url";
+import { relative } from "node:path";
+import { type CliIO, processIO } from "./lib/cli/io.ts";
+import { fileExists, projectPaths } from "./lib/cli/project.ts";
+import { type KeyDesc, type KeyValue, parseKeyValue } from "./lib/dsl/key.ts";
+import { exitCodeOf, formatError, UnikError, usageError } from "./lib/errors.ts";
+import { ConfigSession } from "./lib/evaluate/session.ts";
+import { runConfigure } from "./lib/commands/configure.ts";
+import { QUERY_INFOS, resolveInfo, runQuery } from "./lib/commands/query.ts";
+import { runDescribe } from "./lib/commands/describe.ts";
+import { runClean } from "./lib/commands/clean.ts";
+import { typeCheck } from "./lib/commands/check.ts";
+import { UNIK_VERSION } from "./lib/version.ts";
+import { TARGETS } from "./targets/mod.ts";
+
+const COMMANDS: Record<string, string> = {
+  configure:
+    "Configure a unikernel: generate main.ml, the dune files, the opam file and a Makefile.",
+  query: "Print one generated file or fact (name, packages, opam, files, ...) without writing.",
+  describe: "Describe a unikernel: its name and keys, or its device graph with --dot.",
+  clean: "Remove the files configure generated (never a file of yours).",
+  check: "Type-check config.ts with deno check.",
+  help: "Show help about unik or one of its commands.",
+};
+
+/** Names unik's own options use; a key may not take them. */
+const RESERVED = new Set([
+  "file",
+  "config-file",
+  "context-file",
+  "output",
+  "dry-run",
+  "extra-repos",
+  "no-extra-repo",
+  "depext",
+  "no-depext",
+  "dot",
+  "eval",
+  "no-eval",
+  "verbose",
+  "help",
+  "version",
+  "check",
+]);
+
+function mainHelp(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  return [
+    `unik ${UNIK_VERSION} - the MirageOS unikernel builder, for config.ts`,
+    "",
+    "Usage: unik <command> [options]",
+    "",
+    "Commands:",
+    ...Object.entries(COMMANDS).map(([c, d]) => `  ${c.padEnd(width)}  ${d}`),
+    "",
+    `Targets: ${TARGETS.map((t) => t.name).join(", ")}`,
+    "",
+    "Run 'unik <command> --help' for a command's options, including the keys of ./config.ts.",
+    "",
+  ].join("\n");
+}
+
+function keyDescription(k: KeyDesc): string {
+  const parts = [k.doc ?? ""];
+  if (k.values) parts.push(`one of: ${k.values.join(", ")}.`);
+  if (k.name === "target") parts.push("Default: $MODE, else unix (macosx on macOS).");
+  else if (k.kind !== "flag" && k.default !== null && k.default !== undefined) {
+    parts.push(`Default: ${Array.isArray(k.default) ? k.default.join(",") : k.default}.`);
+  }
+  return parts.filter((p) => p).join(" ");
+}
+
+function keyOption(k: KeyDesc) {
+  const common = {
+    long: k.name,
+    description: keyDescription(k),
+    ...(k.short ? { short: k.short } : {}),
+  };
+  if (k.kind === "flag") return flag(common);
+  if (k.kind === "list") {
+    return multioption({
+      ...common,
+      type: extendType(array(string), {
+        from: (xs: string[]) => Promise.resolve(xs.flatMap((x) => parseKeyValue(k, x) as string[])),
+      }),
+    });
+  }
+  const type = extendType(string, {
+    displayName: k.docv ?? k.kind.toUpperCase(),
+    from: (s: string) => {
+      try {
+        return Promise.resolve(parseKeyValue(k, s));
+      } catch (e) {
+        return Promise.reject(new Error((e as Error).message));
+      }
+    },
+  });
+  return option({ ...common, type: optional(type) });
+}
+
+const staticOptions = {
+  file: option({
+    long: "file",
+    short: "f",
+    type: optional(string),
+    description:
+      "The configuration file (default config.ts). Its directory is the build directory.",
+  }),
+  contextFile: option({
+    long: "context-file",
+    type: optional(string),
+    description: "The saved context to read key values from (default <build dir>/mirage/context).",
+  }),
+  output: option({
+    long: "output",
+    short: "o",
+    type: optional(string),
+    description:
+      "Name of the output: main file, artifact and opam name (describe --dot: the dot file).",
+  }),
+};
+
+const repoOptions = {
+  extraRepos: option({
+    long: "extra-repos",
+    type: optional(string),
+    description: "Overlay opam repositories NAME1:URL1,NAME2:URL2,... (env MIRAGE_EXTRA_REPOS).",
+  }),
+  noExtraRepo: flag({ long: "no-extra-repo", description: "Use no overlay repository." }),
+  depext: flag({ long: "depext", description: "Install external dependencies (the default)." }),
+  noDepext: flag({ long: "no-depext", description: "Do not install external dependencies." }),
+};
+
+type AnyArg = Parameters<typeof command>[0]["args"][string];
+
+function buildCommand(name: string, keys: readonly KeyDesc[]) {
+  const keyArgs: Record<string, AnyArg> = Object.fromEntries(
+    keys.map((k) => [`key:${k.name}`, keyOption(k)]),
+  );
+  const specific: Record<string, AnyArg> = name === "configure"
+    ? {
+      ...repoOptions,
+      dryRun: flag({ long: "dry-run", description: "Print what would be written; write nothing." }),
+      check: flag({ long: "check", description: "Type-check config.ts first (cached)." }),
+    }
+    : name === "query"
+    ? {
+      ...repoOptions,
+      info: positional({
+        type: optional(string),
+        displayName: "INFO",
+        description: `What to print: ${QUERY_INFOS.join(", ")} (default packages).`,
+      }),
+    }
+    : name === "describe"
+    ? {
+      dot: flag({ long: "dot", description: "Print the device graph in Graphviz dot form." }),
+      eval: flag({ long: "eval", description: "Evaluate every configure-time choice." }),
+      noEval: flag({ long: "no-eval", description: "Keep choices whose keys are not set." }),
+      verbose: flag({
+        long: "verbose",
+        short: "v",
+        description: "Also list libraries and packages.",
+      }),
+    }
+    : name === "clean"
+    ? { dryRun: flag({ long: "dry-run", description: "Print what would be removed." }) }
+    : {};
+  return command({
+    name: `unik ${name}`,
+    description: COMMANDS[name],
+    version: UNIK_VERSION,
+    args: { ...staticOptions, ...specific, ...keyArgs },
+    handler: (args) => args,
+  });
+}
+
+function stripAnsi(text: string): string {
+  // deno-lint-ignore no-control-regex
+  return text.replace(/\x1b\[[0-9;]*m/g, "");
+}
+
+function prescan(rest: string[]) {
+  const normalized = rest.map((a) => a.replace(/^--config-file(?==|$)/, "--file"));
+  const { values } = parseArgs({
+    args: normalized,
+    strict: false,
+    options: {
+      file: { type: "string", short: "f" },
+      "context-file": { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  const str = (v: unknown) => (typeof v === "string" ? v : undefined);
+  return {
+    normalized,
+    file: str(values.file),
+    contextFile: str(values["context-file"]),
+    help: values.help === true,
+  };
+}
+
+function checkKeyNames(keys: readonly KeyDesc[]): void {
+  for (const k of keys) {
+    if (RESERVED.has(k.name)) {
+      throw new UnikError("config", `the key name ${k.name} is reserved by unik's own options`, {
+        hint: "rename the key",
+      });
+    }
+    if (k.short && ["f", "o", "v", "h"].includes(k.short)) {
+      throw new UnikError(
+        "config",
+        `the key ${k.name} uses the short flag -${k.short}, reserved by unik`,
+      );
+    }
+  }
+}
+
+type Parsed = Record<string, unknown>;
+
+function keyValues(parsed: Parsed, keys: readonly KeyDesc[]): Record<string, KeyValue> {
+  const out: Record<string, KeyValue> = {};
+  for (const k of keys) {
+    const v = parsed[`key:${k.name}`];
+    if (v === undefined || v === false && k.kind === "flag") continue;
+    if (Array.isArray(v) && v.length === 0) continue;
+    out[k.name] = v as KeyValue;
+  }
+  return out;
+}
+
+async function runCommand(name: string, rest: string[], io: CliIO): Promise<number> {
+  const scan = prescan(rest);
+  const paths = projectPaths(io.cwd, scan.file, scan.contextFile);
+  const hasConfig = await fileExists(paths.configPath);
+  let session: ConfigSession | undefined;
+  if (hasConfig && name !== "clean" && name !== "check") {
+    session = await ConfigSession.open(paths.configPath, paths.root);
+  } else if (!hasConfig && !scan.help && name !== "clean") {
+    throw new UnikError("config", `configuration file ${paths.configFile} missing`, {
+      hint: "write a config.ts in this directory, or name one with -f FILE",
+    });
+  }
+  try {
+    const keys = session?.loaded.keys ?? [];
+    checkKeyNames(keys);
+    const result = await runSafely(buildCommand(name, keys), scan.normalized);
+    if (result._tag === "error") {
+      const { message, exitCode, into } = result.error.config;
+      const text = stripAnsi(message) + "\n";
+      if (into === "stdout") io.out(text);
+      else io.err(text);
+      return exitCode === 0 ? 0 : exitCodeOf("usage");
+    }
+    const args = result.value as Parsed;
+    const common = {
+      keys: keyValues(args, keys),
+      output: args.output as string | undefined,
+      extraRepos: args.extraRepos as string | undefined,
+      noExtraRepo: args.noExtraRepo as boolean | undefined,
+      noDepext: args.noDepext as boolean | undefined,
+      env: io.env,
+    };
+    switch (name) {
+      case "configure":
+        if (args.check) await typeCheck(paths.configPath, io.env);
+        await runConfigure(paths, session!, { ...common, dryRun: args.dryRun as boolean }, io);
+        return 0;
+      case "query":
+        await runQuery(
+          paths,
+          session!,
+          resolveInfo((args.info as string) ?? "packages"),
+          common,
+          io,
+        );
+        return 0;
+      case "describe":
+        await runDescribe(paths, session!, {
+          ...common,
+          output: undefined,
+          dot: args.dot as boolean,
+          dotOutput: args.dot ? args.output as string | undefined : undefined,
+          eval: args.eval ? true : args.noEval ? false : undefined,
+          verbose: args.verbose as boolean,
+        }, io);
+        return 0;
+      case "clean":
+        await runClean(paths, io, args.dryRun as boolean);
+        return 0;
+      case "check":
+        io.out(`config.ts type-checks (${await typeCheck(paths.configPath, io.env)})\n`);
+        return 0;
+    }
+    throw usageError(`unknown command ${name}`);
+  } finally {
+    session?.close();
+  }
+}
+
+function relativePositions(error: UnikError, cwd: string): UnikError {
+  if (!error.pos || !error.pos.file.startsWith("file:")) return error;
+  const file = relative(cwd, fileURLToPath(error.pos.file));
+  return new UnikError(error.kind, error.message, {
+    pos: { ...error.pos, file },
+    hint: error.hint,
+  });
+}
+
+/** Runs the unik command line; returns the exit code. */
+export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
+  try {
+    const [first, ...rest] = argv;
+    if (first === undefined || first === "--help" || first === "-h") {
+      io.out(mainHelp());
+      return 0;
+    }
+    if (first === "--version") {
+      io.out(`${UNIK_VERSION}\n`);
+      return 0;
+    }
+    if (first === "help") {
+      const topic = rest[0];
+      if (topic === undefined) io.out(mainHelp());
+      else if (topic === "topics") io.out(`${Object.keys(COMMANDS).join(" ")}\n`);
+      else if (topic in COMMANDS && topic !== "help") {
+        return await runCommand(topic, ["--help"], io);
+      } else throw usageError(`unknown help topic ${topic}`, { hint: "try 'unik help topics'" });
+      return 0;
+    }
+    if (!(first in COMMANDS)) {
+      throw usageError(`unknown command '${first}'`, {
+        hint: `commands: ${Object.keys(COMMANDS).join(", ")}`,
+      });
+    }
+    return await runCommand(first, rest, io);
+  } catch (e) {
+    const error = e instanceof UnikError
+      ? relativePositions(e, io.cwd)
+      : new UnikError("internal", `internal error: ${e instanceof Error ? e.stack : e}`);
+    io.err(`${formatError(error)}\n`);
+    return exitCodeOf(error.kind);
+  }
+}
+
+if (import.meta.main) Deno.exit(await runCli(Deno.args, processIO()));

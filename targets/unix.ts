@@ -1,0 +1,43 @@
+/**
+ * The Unix family: `unix` and `macosx` build a host executable in dune's default context,
+ * linked with mirage-unix (`Unix_os`).
+ * @module
+ */
+
+import { pkg } from "../lib/dsl/package.ts";
+import { compactList, OCAML_FLAGS, renameRule } from "../lib/codegen/dune_layout.ts";
+import type { Target, TargetInfo } from "../lib/target.ts";
+
+function unixDune(info: TargetInfo): string[] {
+  const executable = `(executable
+ (name ${info.mainModule})
+ (libraries ${compactList("libraries", info.libraries)})
+ (link_flags (-thread))
+ (modules (:standard \\ ${info.configModule}))
+ (flags ${OCAML_FLAGS})
+ (enabled_if (= %{context_name} "default"))
+)`;
+  return [renameRule(info.publicName, "default", info.mainModule), executable];
+}
+
+function unixTarget(name: string, description: string): Target {
+  return {
+    name,
+    family: "unix",
+    description,
+    osModule: "Unix_os",
+    context: "default",
+    extension: "",
+    packages: [pkg("mirage-unix", { min: "5.0.0", max: "6.0.0" })],
+    workspaceContexts: [],
+    dune: unixDune,
+    install: (info) => ({ bin: [[info.publicName, info.publicName]], etc: [] }),
+    files: () => new Map(),
+  };
+}
+
+/** The Unix-family targets. */
+export const unixTargets: readonly Target[] = [
+  unixTarget("unix", "a Unix process (Linux, BSD)"),
+  unixTarget("macosx", "a macOS process"),
+];

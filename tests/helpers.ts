@@ -1,0 +1,95 @@
+/**
+ * Test helpers: temporary projects, running the CLI in-process with captured output, and
+ * golden files (regenerate with UPDATE_GOLDEN=1, then review the diff like code).
+ * @module
+ */
+
+import assert from "node:assert/strict";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { runCli } from "../main.ts";
+
+/** The repository root. */
+export const REPO = fileURLToPath(new URL("../", import.meta.url));
+
+/** What a CLI run printed and returned. */
+export interface RunResult {
+  /** Exit code. */
+  readonly code: number;
+  /** Standard output. */
+  readonly stdout: string;
+  /** Standard error. */
+  readonly stderr: string;
+}
+
+/** Runs `unik args` in `cwd`, in-process. */
+export async function unik(
+  cwd: string,
+  args: readonly string[],
+  env: Record<string, string> = {},
+): Promise<RunResult> {
+  let stdout = "";
+  let stderr = "";
+  const code = await runCli(args, {
+    cwd,
+    env: { NO_COLOR: "1", ...env },
+    out: (t) => (stdout += t),
+    err: (t) => (stderr += t),
+  });
+  return { code, stdout, stderr };
+}
+
+/** A temporary project holding `files` (relative path to contents). */
+export async function tempProject(files: Record<string, string>): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix: "unik-test-" });
+  for (const [path, contents] of Object.entries(files)) {
+    await Deno.mkdir(dirname(join(dir, path)), { recursive: true });
+    await Deno.writeTextFile(join(dir, path), contents);
+  }
+  return dir;
+}
+
+/** A temporary copy of a directory of the repository (an example or a fixture). */
+export async function copyOf(repoDir: string): Promise<string> {
+  const files: Record<string, string> = {};
+  const src = join(REPO, repoDir);
+  for await (const entry of Deno.readDir(src)) {
+    if (entry.isFile) files[entry.name] = await Deno.readTextFile(join(src, entry.name));
+  }
+  return await tempProject(files);
+}
+
+/** Every file below `dir` (relative paths, sorted) with its contents. */
+export async function snapshot(dir: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const walk = async (d: string, prefix: string) => {
+    for await (const e of Deno.readDir(d)) {
+      const rel = prefix + e.name;
+      if (e.isDirectory) await walk(join(d, e.name), `${rel}/`);
+      else out.set(rel, await Deno.readTextFile(join(d, e.name)));
+    }
+  };
+  await walk(dir, "");
+  return new Map([...out].sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+/** Compares `actual` with the golden file `tests/golden/<name>` (or writes it). */
+export async function assertGolden(name: string, actual: string): Promise<void> {
+  const path = join(REPO, "tests", "golden", name);
+  if (Deno.env.get("UPDATE_GOLDEN") === "1") {
+    await Deno.mkdir(dirname(path), { recursive: true });
+    await Deno.writeTextFile(path, actual);
+    return;
+  }
+  let expected: string;
+  try {
+    expected = await Deno.readTextFile(path);
+  } catch {
+    throw new Error(`missing golden file tests/golden/${name}: run with UPDATE_GOLDEN=1`);
+  }
+  assert.equal(
+    actual,
+    expected,
+    `golden file tests/golden/${name} differs (UPDATE_GOLDEN=1 rewrites it)`,
+  );
+}
