@@ -189,7 +189,6 @@ function buildCommand(name: string, keys: readonly KeyDesc[]) {
   return command({
     name: `unik ${name}`,
     description: COMMANDS[name],
-    version: UNIK_VERSION,
     args: { ...staticOptions, ...specific, ...keyArgs },
     handler: (args) => args,
   });

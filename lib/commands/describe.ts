@@ -4,6 +4,7 @@
  * @module
  */
 
+import { resolve } from "node:path";
 import { describeText } from "../describe.ts";
 import type { CliIO } from "../cli/io.ts";
 import type { ProjectPaths } from "../cli/project.ts";
@@ -42,7 +43,7 @@ export async function runDescribe(
   if (options.dot) {
     const dot = described.dot ?? "";
     if (options.dotOutput && options.dotOutput !== "-") {
-      await Deno.writeTextFile(options.dotOutput, dot);
+      await Deno.writeTextFile(resolve(paths.root, options.dotOutput), dot);
     } else io.out(dot);
     return;
   }

@@ -1,0 +1,143 @@
+// A broken config.ts gets one clear error naming the file and line, and nothing is written.
+import assert from "node:assert/strict";
+import { snapshot, tempProject, unik } from "./helpers.ts";
+
+async function configureBroken(source: string, args: string[] = []) {
+  const dir = await tempProject({ "config.ts": source });
+  const r = await unik(dir, ["configure", ...args]);
+  assert.deepEqual([...(await snapshot(dir)).keys()], ["config.ts"], "nothing may be written");
+  return r;
+}
+
+const HEADER = 'import { apply, fn, impl, job, kvRo, main, network, register } from "unik";\n';
+
+Deno.test("a config that throws: its message, at its line", async () => {
+  const r = await configureBroken(`${HEADER}\nthrow new Error("boom");\n`);
+  assert.equal(r.code, 3);
+  assert.match(r.stderr, /^unik: config\.ts:3:7: Error: boom$/m);
+});
+
+Deno.test("a config that registers nothing says how to register", async () => {
+  const r = await configureBroken(`${HEADER}export const x = 1;\n`);
+  assert.equal(r.code, 3);
+  assert.match(r.stderr, /the configuration registers nothing/);
+  assert.match(r.stderr, /hint: end config\.ts with: export default register/);
+});
+
+Deno.test("a functor applied to a device of the wrong type: the apply line", async () => {
+  const r = await configureBroken(
+    `${HEADER}const app = main("App.Make", fn(kvRo, job));
+const net = impl("Netif", network);
+// @ts-expect-error wrong type
+export default register("x", [apply(app, net)]);
+`,
+  );
+  assert.equal(r.code, 3);
+  assert.match(
+    r.stderr,
+    /config\.ts:5:\d+: App\.Make expects an argument of type kv_ro, but Netif has type network/,
+  );
+});
+
+Deno.test("a functor applied to too many arguments", async () => {
+  const r = await configureBroken(
+    `${HEADER}const app = main("App.Make", fn(kvRo, job));
+const kv = impl("Kv", kvRo);
+// @ts-expect-error too many
+export default register("x", [apply(app, kv, kv)]);
+`,
+  );
+  assert.match(r.stderr, /config\.ts:5:\d+: App\.Make is applied to too many arguments/);
+});
+
+Deno.test("a functor applied to too few arguments is not a job yet", async () => {
+  const r = await configureBroken(
+    `${HEADER}const app = main("App.Make", fn(kvRo, kvRo, job));
+const kv = impl("Kv", kvRo);
+// @ts-expect-error missing an argument
+export default register("x", [apply(app, kv)]);
+`,
+  );
+  assert.match(r.stderr, /config\.ts:5:\d+: job 1 given to register is not a job/);
+  assert.match(r.stderr, /hint: apply the functor to all its arguments/);
+});
+
+Deno.test("a syntax error names the file and line", async () => {
+  const r = await configureBroken(`${HEADER}\nconst x = ;\n`);
+  assert.equal(r.code, 3);
+  assert.match(r.stderr, /config\.ts:3:\d+/);
+  assert.match(r.stderr, /Expression expected|Unexpected token/);
+});
+
+Deno.test("an unknown key value is refused with the valid values", async () => {
+  const dir = await tempProject({
+    "config.ts": `import { impl, job, key, main, register, value, matchImpl, noop } from "unik";
+const net = key({ name: "net", type: "enum", values: ["socket", "direct"], default: "socket" });
+const app = main("Unikernel", job, { keys: [net] });
+export default register("x", [app]);
+`,
+  });
+  const r = await unik(dir, ["configure", "--net=ocaml"]);
+  assert.equal(r.code, 2);
+  assert.match(
+    r.stderr,
+    /option '--net': invalid value 'ocaml', expected either 'socket' or 'direct'/,
+  );
+  assert.equal((await snapshot(dir)).size, 1);
+});
+
+Deno.test("a type error elsewhere is caught by --check, with file and line", async () => {
+  const r = await configureBroken(
+    `${HEADER}const n: number = "not a number";
+export default register("x", [main("Unikernel", job)]);
+`,
+    ["--check"],
+  );
+  assert.equal(r.code, 3);
+  assert.match(r.stderr, /type error in the configuration/);
+  assert.match(r.stderr, /TS2322/);
+  assert.match(r.stderr, /config\.ts:2:7/);
+});
+
+Deno.test("a config reading outside the sandbox is stopped", async () => {
+  const r = await configureBroken(
+    `${HEADER}Deno.readTextFileSync("/etc/hostname");
+export default register("x", [main("Unikernel", job)]);
+`,
+  );
+  assert.equal(r.code, 3);
+  assert.match(r.stderr, /config\.ts:2:\d+: not allowed while evaluating the configuration/);
+});
+
+Deno.test("a config writing a file is stopped", async () => {
+  const r = await configureBroken(
+    `${HEADER}Deno.writeTextFileSync("x.txt", "x");
+export default register("x", [main("Unikernel", job)]);
+`,
+  );
+  assert.match(r.stderr, /not allowed while evaluating the configuration: .*write/);
+});
+
+Deno.test("a device whose connect code throws names the device", async () => {
+  const r = await configureBroken(
+    `${HEADER}const bad = impl("Bad", kvRo, { connect: () => { throw new Error("no connect"); } });
+const app = main("App.Make", fn(kvRo, job));
+export default register("x", [apply(app, bad)]);
+`,
+  );
+  assert.equal(r.code, 3);
+  assert.match(r.stderr, /the connect code of Bad \(config\.ts:2\) failed: no connect/);
+});
+
+Deno.test("a device restricted to other targets is refused with the ones it supports", async () => {
+  const r = await configureBroken(
+    `${HEADER}const xs = impl("Xen_only", kvRo, { targets: ["xen", "qubes"] });
+const app = main("App.Make", fn(kvRo, job));
+export default register("x", [apply(app, xs)]);
+`,
+  );
+  assert.match(
+    r.stderr,
+    /Xen_only \(config\.ts:2\) does not support the target unix; it supports xen, qubes/,
+  );
+});

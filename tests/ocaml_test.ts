@@ -1,0 +1,60 @@
+// Generated main.ml files are real OCaml: they pass the OCaml parser (ocamlc from Debian,
+// installed by .ci/run).
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { copyOf, REPO, unik } from "./helpers.ts";
+
+async function hasOcamlc(): Promise<boolean> {
+  try {
+    return (await new Deno.Command("ocamlc", { args: ["-version"], stdout: "null", stderr: "null" })
+      .output()).success;
+  } catch {
+    return false;
+  }
+}
+
+const available = await hasOcamlc();
+if (!available && Deno.env.get("CI")) {
+  throw new Error("ocamlc is required in CI (.ci/run installs it)");
+}
+
+async function parses(file: string): Promise<string | undefined> {
+  const out = await new Deno.Command("ocamlc", {
+    args: ["-stop-after", "parsing", "-c", file],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return out.success ? undefined : new TextDecoder().decode(out.stderr);
+}
+
+const cases: [string, string[]][] = [
+  ["examples/hello", ["-t", "unix"]],
+  ["tests/fixtures/configs/random", []],
+  ["tests/fixtures/configs/noop", []],
+  ["tests/fixtures/configs/keys", ["--fast=true"]],
+];
+
+for (const [fixture, args] of cases) {
+  Deno.test({
+    name: `main.ml of ${fixture} ${args.join(" ")} passes the OCaml parser`,
+    ignore: !available,
+    fn: async () => {
+      const dir = await copyOf(fixture);
+      const r = await unik(dir, ["configure", ...args]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(await parses(join(dir, "mirage/main.ml")), undefined);
+    },
+  });
+}
+
+Deno.test({
+  name: "the OCaml parser check can fail: a broken main.ml is rejected",
+  ignore: !available,
+  fn: async () => {
+    const dir = await Deno.makeTempDir();
+    const file = join(dir, "main.ml");
+    const good = await Deno.readTextFile(join(REPO, "tests/golden/hello-unix/mirage/main.ml"));
+    await Deno.writeTextFile(file, good.replace("let () =", "let () = let"));
+    assert.match((await parses(file)) ?? "", /Syntax error|Error/);
+  },
+});
