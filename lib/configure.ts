@@ -59,6 +59,8 @@ export interface ConfigureRequest {
   readonly depext: boolean;
   /** The opam `url` when the registration asks for `"auto"` (found from git by the caller). */
   readonly autoSrc?: string;
+  /** Stem of the build host's network bridges, for Xen's `.xl` (default `br`). */
+  readonly bridge?: string;
 }
 
 /** One generated file. */
@@ -144,6 +146,7 @@ function makeInfo(
   request: ConfigureRequest,
   ctx: KeyContext,
   target: string,
+  blocks: ReadonlyMap<string, number>,
 ): Info {
   return {
     name: registration.name,
@@ -152,14 +155,14 @@ function makeInfo(
     mainModule: request.output ?? "main",
     configFile: request.configFile,
     get: <T>(key: Key<T>) => ctx.get(key),
+    blockNumber: (name) => blocks.get(name),
   };
 }
 
 /** Runs the devices' configure hooks in graph order, collecting files and resources. */
-function runConfigureHooks(order: readonly GraphNode[], info: Info) {
+function runConfigureHooks(order: readonly GraphNode[], info: Info, blocks: Map<string, number>) {
   const files = new Map<string, string>();
   const networks: string[] = [];
-  const blocks = new Map<string, number>();
   const io: ConfigureIO = {
     writeFile: (name, contents) => {
       if (name.includes("/") || name === "" || name.startsWith(".")) {
@@ -204,11 +207,12 @@ export function configure(
   const target = findTarget(targetName) as Target;
   const graph = resolveGraph(root, ctx);
   checkTargets(graph, targetName);
-  const info = makeInfo(registration, request, ctx, targetName);
+  const blocks = new Map<string, number>();
+  const info = makeInfo(registration, request, ctx, targetName, blocks);
   const packages = collectPackages(graph, ctx);
   const libraries = collectLibraries(graph, packages);
   const order = visitOrder(graph);
-  const hooks = runConfigureHooks(order, info);
+  const hooks = runConfigureHooks(order, info, blocks);
 
   const buildDir = dirOf(request.configFile);
   const mirageDir = `${buildDir}mirage`;
@@ -223,6 +227,7 @@ export function configure(
     mainModule: info.mainModule,
     configModule: baseNoExt(request.configFile),
     libraries,
+    bridge: request.bridge ?? "br",
   };
 
   const initNodes = registration.init.map((i) => graph.nodeOf(i)!).filter((n) => n);

@@ -29,6 +29,8 @@ export interface TargetInfo {
   readonly configModule: string;
   /** ocamlfind libraries to link, sorted. */
   readonly libraries: readonly string[];
+  /** Stem of the host's network bridges (`xenbr`, `br`, `virbr`), for Xen's `.xl`. */
+  readonly bridge: string;
 }
 
 /** A target platform. */

@@ -72,7 +72,7 @@ Deno.test("an unknown target lists the valid ones; nothing is written", async ()
   assert.equal(r.code, 2);
   assert.match(
     r.stderr,
-    /option '--target': invalid value 'nosuch', expected either 'unix' or 'macosx'/,
+    /option '--target': invalid value 'nosuch', expected one of 'unix', 'macosx'/,
   );
   assert.equal((await snapshot(dir)).size, 2);
 });

@@ -47,6 +47,27 @@ for (const [fixture, args] of cases) {
   });
 }
 
+async function goldenMainMls(dir: string, out: string[] = []): Promise<string[]> {
+  for await (const e of Deno.readDir(dir)) {
+    const path = join(dir, e.name);
+    if (e.isDirectory) await goldenMainMls(path, out);
+    else if (e.name.endsWith(".ml") && dir.endsWith("/mirage") && e.name !== "manifest.ml") {
+      out.push(path);
+    }
+  }
+  return out.sort();
+}
+
+Deno.test({
+  name: "every golden main.ml (every target, every config) passes the OCaml parser",
+  ignore: !available,
+  fn: async () => {
+    const files = await goldenMainMls(join(REPO, "tests/golden"));
+    assert.ok(files.length >= 38, `only ${files.length} golden main.ml files`);
+    for (const f of files) assert.equal(await parses(f), undefined, f);
+  },
+});
+
 Deno.test({
   name: "the OCaml parser check can fail: a broken main.ml is rejected",
   ignore: !available,

@@ -51,7 +51,10 @@ export async function readSavedContext(
 }
 
 /** The target when none is given: `MODE`, then `MIRAGE_DEFAULT_TARGET` (only unix), else the host's. */
-export function defaultTarget(env: Readonly<Record<string, string | undefined>>): string {
+export function defaultTarget(
+  env: Readonly<Record<string, string | undefined>>,
+  os: string = Deno.build.os,
+): string {
   const mode = env.MODE;
   if (mode) {
     if (!TARGET_NAMES.includes(mode)) {
@@ -70,7 +73,7 @@ export function defaultTarget(env: Readonly<Record<string, string | undefined>>)
     }
     return fixed;
   }
-  return Deno.build.os === "darwin" ? "macosx" : "unix";
+  return os === "darwin" ? "macosx" : "unix";
 }
 
 /** Parses `--extra-repos=NAME:URL,...`. */
@@ -84,6 +87,17 @@ export function parseExtraRepos(text: string): [string, string][] {
     }
     return [entry.slice(0, colon), entry.slice(colon + 1)];
   });
+}
+
+/** The stem of the host's network bridges: the first of xenbr0, br0, virbr0 that exists. */
+export async function hostBridge(): Promise<string> {
+  for (const stem of ["xenbr", "br", "virbr"]) {
+    try {
+      await Deno.stat(`/sys/class/net/${stem}0`);
+      return stem;
+    } catch { /* try the next one */ }
+  }
+  return "br";
 }
 
 /** The effective key values and the configure request. */
@@ -138,6 +152,7 @@ export async function prepare(
       extraRepos: repos,
       depext: !options.noDepext,
       autoSrc: autoSrc ? await guessSrc(paths.root) : undefined,
+      bridge: given.target === "xen" ? await hostBridge() : undefined,
     },
   };
 }

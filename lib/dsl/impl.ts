@@ -28,6 +28,8 @@ export interface Info {
   readonly configFile: string;
   /** The value of a configure-time key. */
   get<T>(key: Key<T>): T;
+  /** The number a configure hook registered a block device under (from 1), if any. */
+  blockNumber(name: string): number | undefined;
 }
 
 /** What a device's configure hook may produce. */

@@ -1,0 +1,95 @@
+/**
+ * Block devices (`Mirage_block.S`): files, Xen virtual disks and RAM disks.
+ * @module
+ */
+
+import { block, type Impl, impl, Key, key, matchImpl, pkg, type Value, value } from "unik";
+
+const SOLO5_NO_MUEN = ["hvt", "spt", "virtio", "genode"];
+
+/** The XenStore id of block number `n` (what mirage-block-xen's front end connects to). */
+export function xenstoreId(n: number): number {
+  return n < 16 ? (202 << 8) | (n << 4) : (1 << 28) | (n << 8);
+}
+
+function fileBlock(file: string, packageName: "unix" | "solo5" | "unikraft"): Impl<"block"> {
+  const packages = {
+    unix: pkg("mirage-block-unix", { min: "2.12.0", max: "3.0.0" }),
+    solo5: pkg("mirage-block-solo5", { min: "0.8.0", max: "0.9.0" }),
+    unikraft: pkg("mirage-block-unikraft", { min: "1.0.0", max: "2.0.0" }),
+  };
+  return impl("Block", block, {
+    packages: [packages[packageName]],
+    connect: (_i, m) => `${m}.connect ${JSON.stringify(file)}`,
+    configure: (_i, io) => void io.registerBlock(file),
+    targets: packageName === "solo5" ? SOLO5_NO_MUEN : undefined,
+  });
+}
+
+function xenFileBlock(file: string): Impl<"block"> {
+  return impl("Block", block, {
+    packages: [pkg("mirage-block-xen", { min: "2.1.0", max: "3.0.0", sublibs: ["front"] })],
+    connect: (info, m) => `${m}.connect "${xenstoreId(info.blockNumber(file) ?? 1)}"`,
+    configure: (_i, io) => void io.registerBlock(file),
+  });
+}
+
+/**
+ * A raw block device backed by `file`: opened from the current directory on Unix, the tender's
+ * block device of that name on Solo5, a Xen virtual disk on Xen. Not available on Muen.
+ */
+export function blockOfFile(file: string): Impl<"block"> {
+  return matchImpl(Key.family, {
+    solo5: fileBlock(file, "solo5"),
+    xen: xenFileBlock(file),
+    unikraft: fileBlock(file, "unikraft"),
+  }, fileBlock(file, "unix"));
+}
+
+/** A Xen virtual disk by XenStore id or device path (`"51760"`, `"/dev/xvdi1"`). Xen only. */
+export function blockOfXenstoreId(id: string): Impl<"block"> {
+  return impl("Block", block, {
+    packages: [pkg("mirage-block-xen", { min: "2.1.0", max: "3.0.0", sublibs: ["front"] })],
+    connect: (_i, m) => `${m}.connect ${JSON.stringify(id)}`,
+    targets: ["xen", "qubes"],
+  });
+}
+
+/** An in-memory block device. */
+export function ramdisk(name: string): Impl<"block"> {
+  return impl("Ramdisk", block, {
+    packages: [pkg("mirage-block-ramdisk")],
+    connect: (_i, m) => `${m}.connect ~name:${JSON.stringify(name)}`,
+  });
+}
+
+/** The kinds of block device {@link genericBlock} chooses from. */
+export type BlockKind = "xenstore" | "file" | "ramdisk";
+
+/** Options of {@link genericBlock}. */
+export interface GenericBlockOptions {
+  /** Prefix of the key's flag (`--<group>-block`). */
+  readonly group?: string;
+  /** The value choosing the kind (default: the `block` key). */
+  readonly key?: Value<BlockKind>;
+}
+
+/** The `--[group-]block=xenstore|file|ramdisk` configure key (default `ramdisk`). */
+export function blockKey(group?: string) {
+  return key({
+    name: group ? `${group}-block` : "block",
+    type: "enum",
+    values: ["xenstore", "file", "ramdisk"] as BlockKind[],
+    default: "ramdisk",
+    doc: `Block device kind${group ? ` for ${group}` : ""}: a XenStore id, a file or a RAM disk.`,
+  });
+}
+
+/** A block device named `name` whose kind is chosen at configure time. */
+export function genericBlock(name: string, options: GenericBlockOptions = {}): Impl<"block"> {
+  const kind = options.key ?? value(blockKey(options.group));
+  return matchImpl(kind, {
+    xenstore: blockOfXenstoreId(name),
+    file: blockOfFile(name),
+  }, ramdisk(name));
+}
