@@ -41,6 +41,7 @@ export {
   type MainOptions,
   matchImpl,
   noop,
+  notice,
 } from "./dsl/impl.ts";
 export { register, type RegisterOptions, Registration } from "./register.ts";
 export * from "./dsl/types.ts";

@@ -3,7 +3,20 @@
  * @module
  */
 
-import { block, type Impl, impl, Key, key, matchImpl, pkg, type Value, value } from "unik";
+import {
+  apply,
+  block,
+  fn,
+  type Impl,
+  impl,
+  Key,
+  key,
+  matchImpl,
+  pkg,
+  type RuntimeArg,
+  type Value,
+  value,
+} from "unik";
 
 const SOLO5_NO_MUEN = ["hvt", "spt", "virtio", "genode"];
 
@@ -92,4 +105,33 @@ export function genericBlock(name: string, options: GenericBlockOptions = {}): I
     xenstore: blockOfXenstoreId(name),
     file: blockOfFile(name),
   }, ramdisk(name));
+}
+
+/** Options of {@link ccmBlock}. */
+export interface CcmBlockOptions {
+  /** Nonce length in bytes (the library's default if absent). */
+  readonly nonceLen?: number;
+}
+
+/**
+ * An AES-CCM encrypted view of `device` (half its size), keyed by a boot argument whose term
+ * gives the key as a hex string (an optional `0x` prefix is accepted).
+ */
+export function ccmBlock(
+  keyArg: RuntimeArg<string>,
+  device: Impl<"block">,
+  options: CcmBlockOptions = {},
+): Impl<"block"> {
+  const nonce = options.nonceLen === undefined ? "None" : `(Some ${options.nonceLen})`;
+  const functor = impl("Block_ccm.Make", fn(block, block), {
+    packages: [pkg("mirage-block-ccm", { min: "2.0.0", max: "3.0.0" })],
+    runtimeArgs: [keyArg],
+    connect: (_i, m, [b, k]) =>
+      [
+        `let key = ${k} in`,
+        'let key = if String.length key >= 2 && String.sub key 0 2 = "0x" then String.sub key 2 (String.length key - 2) else key in',
+        `${m}.connect ?nonce_len:${nonce} ~key:(Cstruct.of_hex key) ${b}`,
+      ].join("\n"),
+  });
+  return apply(functor, device);
 }

@@ -4,7 +4,24 @@
  * @module
  */
 
-import { type Impl, impl, Key, key, kvRo, kvRw, matchImpl, pkg, type Value, value } from "unik";
+import {
+  apply,
+  block,
+  fn,
+  type Impl,
+  impl,
+  type Info,
+  Key,
+  key,
+  kvRo,
+  kvRw,
+  matchImpl,
+  pkg,
+  type RuntimeArg,
+  runtimeArg,
+  type Value,
+  value,
+} from "unik";
 
 /** The module crunch generates for `dir`: `Static_` and `dir` with non-alphanumerics as `_`. */
 export function crunchModule(dir: string): string {
@@ -87,4 +104,139 @@ export function kvRwMem(): Impl<"kv_rw"> {
     packages: [pkg("mirage-kv-mem", { min: "3.0.0", max: "4.0.0" })],
     connect: (_i, m) => `${m}.connect ()`,
   });
+}
+
+const tarRo = impl("Tar_mirage.Make_KV_RO", fn(block, kvRo), {
+  packages: [pkg("tar-mirage", { min: "1.0.0", max: "4.0.0" })],
+  connect: (_i, m, [b]) => `${m}.connect ${b}`,
+});
+
+/** A read-only store in a tar archive on `device`. */
+export function tarKvRo(device: Impl<"block">): Impl<"kv_ro"> {
+  return apply(tarRo, device);
+}
+
+const tarRw = impl("Tar_mirage.Make_KV_RW", fn(block, kvRw), {
+  packages: [pkg("tar-mirage", { min: "2.2.0", max: "4.0.0" })],
+  connect: (_i, m, [b]) => `${m}.connect ${b}`,
+});
+
+/** An append-only read-write store in a tar archive on `device`. */
+export function tarKvRw(device: Impl<"block">): Impl<"kv_rw"> {
+  return apply(tarRw, device);
+}
+
+const fat = impl("Fat.KV_RO", fn(block, kvRo), {
+  packages: [pkg("fat-filesystem", { min: "0.15.0", max: "0.16.0" })],
+  connect: (_i, m, [b]) => `${m}.connect ${b}`,
+});
+
+/** A read-only store in a FAT file system on `device`. */
+export function fatRo(device: Impl<"block">): Impl<"kv_ro"> {
+  return apply(fat, device);
+}
+
+/** Options of {@link chamelon}. */
+export interface ChamelonOptions {
+  /** The program block size, a boot argument. */
+  readonly programBlockSize: RuntimeArg<number>;
+}
+
+/** A littlefs read-write store on `device` (formatted beforehand: `chamelon format img 512`). */
+export function chamelon(device: Impl<"block">, options: ChamelonOptions): Impl<"kv_rw"> {
+  const functor = impl("Kv.Make", fn(block, kvRw), {
+    packages: [pkg("chamelon", { min: "0.0.8", sublibs: ["kv"] })],
+    runtimeArgs: [options.programBlockSize],
+    connect: (_i, m, [b, size]) =>
+      [
+        `${m}.connect ~program_block_size:${size} ${b}`,
+        `>|= Result.map_error (Fmt.str "%a" ${m}.pp_error)`,
+        ">|= Result.fold ~ok:Fun.id ~error:failwith",
+      ].join("\n"),
+  });
+  return apply(functor, device);
+}
+
+/** `--disk-output`: where docteur writes its image (default `disk.img`). */
+export const docteurOutputKey = key({
+  name: "disk-output",
+  default: "disk.img",
+  doc: "The output of the generated docteur image.",
+});
+
+/** `--disk-name`: the docteur disk's block name on Solo5 and Xen (default `docteur`). */
+export const docteurNameKey = key({
+  name: "disk-name",
+  default: "docteur",
+  doc: "Name of the docteur disk (for Solo5 targets, alphanumeric characters only).",
+});
+
+/** Options of {@link docteur}. */
+export interface DocteurOptions {
+  /** Fast (index in memory) or light. Default `fast`. */
+  readonly mode?: "fast" | "light";
+  /** The key naming the disk on Solo5/Xen (default `--disk-name`). */
+  readonly name?: Key<string>;
+  /** The key naming the image file (default `--disk-output`). */
+  readonly output?: Key<string>;
+  /** The `--analyze` boot argument (default `Mirage_runtime.analyze`). */
+  readonly analyze?: RuntimeArg<boolean>;
+  /** The branch of the remote. */
+  readonly branch?: string;
+  /** Extra dependencies of the image rule. */
+  readonly extraDeps?: readonly string[];
+}
+
+const analyzeArg = runtimeArg<boolean>("Mirage_runtime.analyze", {
+  packages: [pkg("mirage-runtime")],
+});
+
+/**
+ * A read-only store in a Git PACK image that docteur builds at build time from `remote` (a git
+ * URL, `file://host/path` or `relativize://dir`).
+ */
+export function docteur(remote: string, options: DocteurOptions = {}): Impl<"kv_ro"> {
+  const mode = options.mode === "light" ? "Light" : "Fast";
+  const output = options.output ?? docteurOutputKey;
+  const name = options.name ?? docteurNameKey;
+  const analyze = options.analyze ?? analyzeArg;
+  const source = /^(?:file|relativize):\/\/(.*)$/.exec(remote);
+  const tree = source
+    ? [`(source_tree ${remote.startsWith("file:") ? `/${source[1]}` : source[1]})`]
+    : [];
+  const dune = (info: Info) => [
+    `(rule
+ (targets ${info.get(output)})
+ (enabled_if (= %{context_name} "default"))
+ (deps (:make %{bin:docteur.make})${
+      [...(options.extraDeps ?? []), ...tree].map((d) => ` ${d}`).join("")
+    })
+ (action
+  (run %{make} ${remote}${options.branch ? ` -b ${options.branch}` : ""} ${info.get(output)})))`,
+  ];
+  const connect = (disk: string) => (_i: Info, m: string, [a]: readonly string[]) =>
+    [
+      "let ( <.> ) f g = fun x -> f (g x) in",
+      `let f = Rresult.R.(failwith_error_msg <.> reword_error (msgf "%a" ${m}.pp_error)) in`,
+      `Lwt.map f (${m}.connect ~analyze:${a} ${JSON.stringify(disk)})`,
+    ].join("\n");
+  const unix = impl(`Docteur_unix.${mode}`, kvRo, {
+    packages: [pkg("docteur-unix", { min: "0.0.6" })],
+    keys: [output],
+    runtimeArgs: [analyze],
+    connect: (info, m, args) => connect(info.get(output))(info, m, args),
+    configure: (info, io) => void io.registerBlock(info.get(output)),
+    dune,
+    install: (info) => ({ etc: [info.get(output)] }),
+  });
+  const solo5 = impl(`Docteur_solo5.${mode}`, kvRo, {
+    packages: [pkg("docteur-solo5", { min: "0.0.6" })],
+    keys: [output, name],
+    runtimeArgs: [analyze],
+    connect: (info, m, args) => connect(info.get(name))(info, m, args),
+    configure: (info, io) => void io.registerBlock(info.get(name)),
+    dune,
+    install: (info) => ({ etc: [info.get(output)] }),
+  });
+  return matchImpl(Key.family, { solo5, xen: solo5 }, unix);
 }

@@ -8,6 +8,10 @@ import assert from "node:assert/strict";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runCli } from "../main.ts";
+import { type Impl, register } from "unik";
+import type { KeyValue } from "../lib/dsl/key.ts";
+import { configure, type Configured } from "../lib/configure.ts";
+import { projectRoot } from "../lib/project.ts";
 
 /** The repository root. */
 export const REPO = fileURLToPath(new URL("../", import.meta.url));
@@ -92,4 +96,21 @@ export async function assertGolden(name: string, actual: string): Promise<void> 
     expected,
     `golden file tests/golden/${name} differs (UPDATE_GOLDEN=1 rewrites it)`,
   );
+}
+
+/** Configures jobs in-process for a target (no files written); returns what was generated. */
+export function configureJobs(
+  jobs: readonly Impl<"job">[],
+  target: string,
+  keys: Record<string, KeyValue> = {},
+): Configured {
+  const registration = register("t", jobs);
+  return configure(registration, projectRoot(registration), {
+    configFile: "config.ts",
+    projectRootUrl: new URL("../", import.meta.url).href,
+    keys: { target, ...keys },
+    argv: [],
+    extraRepos: [],
+    depext: true,
+  });
 }

@@ -334,6 +334,11 @@ export interface MainOptions {
 /** Messages the eDSL prints while a config is evaluated (mirage prints them on stdout). */
 export const notices: string[] = [];
 
+/** Prints `message` when the configuration is evaluated (a deprecation, say). */
+export function notice(message: string): void {
+  if (!notices.includes(message)) notices.push(message);
+}
+
 /**
  * The user's unikernel (OCaml's `main`): `main("Unikernel.Make", fn(kvRo, job))`. Its connect
  * code calls `start` with the functor arguments, the deps and the runtime arguments. A
@@ -343,7 +348,7 @@ export function main<T>(moduleName: string, type: Typ<T>, options: MainOptions =
   const pos = new LazyPos();
   let deps = options.deps ?? [];
   if (!isFunctor(type.shape) && deps.length === 0) {
-    notices.push("adding unit argument to 'start ()' (to delay execution)");
+    notice("adding unit argument to 'start ()' (to delay execution)");
     deps = [noop];
   }
   const device = new Device(moduleName, type.shape, {

@@ -95,6 +95,15 @@ export interface EnumKeyOptions<V extends string> extends KeyOptionsBase {
   /** Default value, one of `values`. */
   readonly default: V;
 }
+/** An enumeration key without default: its value is `undefined` unless given. */
+export interface OptionalEnumKeyOptions<V extends string> extends KeyOptionsBase {
+  /** The kind. */
+  readonly type: "enum";
+  /** The allowed values. */
+  readonly values: readonly V[];
+  /** Marks the key as having no default. */
+  readonly optional: true;
+}
 /** A repeatable key collecting strings (`--name=a --name=b` or `--name=a,b`). */
 export interface ListKeyOptions extends KeyOptionsBase {
   /** The kind. */
@@ -124,7 +133,7 @@ export class Key<T> {
       if (!desc.values || desc.values.length === 0) {
         throw configError(`enum key ${desc.name} has no values`);
       }
-      if (!desc.values.includes(desc.default as string)) {
+      if (!desc.optional && !desc.values.includes(desc.default as string)) {
         throw configError(
           `the default of key ${desc.name} (${JSON.stringify(desc.default)}) is not one of ${
             desc.values.join(", ")
@@ -146,6 +155,7 @@ export function key(options: OptionalStringKeyOptions): Key<string | undefined>;
 export function key(options: StringKeyOptions): Key<string>;
 export function key(options: IntKeyOptions): Key<number>;
 export function key(options: BoolKeyOptions | FlagKeyOptions): Key<boolean>;
+export function key<const V extends string>(options: OptionalEnumKeyOptions<V>): Key<V | undefined>;
 export function key<const V extends string>(options: EnumKeyOptions<V>): Key<V>;
 export function key(options: ListKeyOptions): Key<readonly string[]>;
 export function key(
@@ -156,6 +166,7 @@ export function key(
     | BoolKeyOptions
     | FlagKeyOptions
     | EnumKeyOptions<string>
+    | OptionalEnumKeyOptions<string>
     | ListKeyOptions,
 ): Key<unknown> {
   const base = {
@@ -183,7 +194,21 @@ export function key(
     case "flag":
       return new Key({ ...base, kind: "flag", default: false });
     case "enum":
-      return new Key({ ...base, kind: "enum", values: options.values, default: options.default });
+      if ("optional" in options && options.optional) {
+        return new Key({
+          ...base,
+          kind: "enum",
+          values: options.values,
+          optional: true,
+          default: null,
+        });
+      }
+      return new Key({
+        ...base,
+        kind: "enum",
+        values: options.values,
+        default: (options as EnumKeyOptions<string>).default,
+      });
     case "list":
       return new Key({ ...base, kind: "list", default: options.default ?? [] });
   }
@@ -201,7 +226,8 @@ export interface KeyContext {
 export function keyContext(given: ReadonlyMap<string, KeyValue>): KeyContext {
   return {
     get<T>(k: Key<T>): T {
-      return (given.has(k.name) ? given.get(k.name) : k.desc.default) as T;
+      const v = given.has(k.name) ? given.get(k.name) : k.desc.default;
+      return (v === null ? undefined : v) as T;
     },
     isSet(k: Key<unknown>): boolean {
       return given.has(k.name);

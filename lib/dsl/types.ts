@@ -26,6 +26,14 @@ export const ipv6: Typ<"ipv6"> = typ("ipv6");
 export const ipv4v6: Typ<"ipv4v6"> = typ("ipv4v6");
 /** `Icmpv4.S` (internal to the direct stacks). */
 export const icmpv4: Typ<"icmpv4"> = typ("icmpv4");
+/** `Tcpip.Udp.S` over IPv4. */
+export const udpv4: Typ<"udpv4"> = typ("udpv4");
+/** `Tcpip.Udp.S` over IPv6. */
+export const udpv6: Typ<"udpv6"> = typ("udpv6");
+/** `Tcpip.Tcp.S` over IPv4. */
+export const tcpv4: Typ<"tcpv4"> = typ("tcpv4");
+/** `Tcpip.Tcp.S` over IPv6. */
+export const tcpv6: Typ<"tcpv6"> = typ("tcpv6");
 /** `Tcpip.Udp.S` over both address families. */
 export const udpv4v6: Typ<"udpv4v6"> = typ("udpv4v6");
 /** `Tcpip.Tcp.S` over both address families. */

@@ -4,7 +4,7 @@ let return = Lwt.return
 let run t = Unix_os.Main.run t ; exit 0
 
 let mirage_runtime_network_interface_tap0__key = Mirage_runtime.register_arg @@
-# 18 "unik/plugins/network_args.ts"
+# 37 "unik/plugins/network_args.ts"
   Mirage_runtime_network.interface "tap0"
 ;;
 
@@ -93,13 +93,13 @@ let netif__10 = lazy (
 # 94 "mirage/main.ml"
 
 let block__11 = lazy (
-# 21 "unik/plugins/block.ts"
+# 34 "unik/plugins/block.ts"
   Block.connect "disk.img"
 );;
 # 100 "mirage/main.ml"
 
 let static_htdocs__12 = lazy (
-# 17 "unik/plugins/kv.ts"
+# 34 "unik/plugins/kv.ts"
   Static_htdocs.connect ()
 );;
 # 106 "mirage/main.ml"

@@ -87,13 +87,13 @@ let netif__10 = lazy (
 # 88 "mirage/main.ml"
 
 let block__11 = lazy (
-# 21 "unik/plugins/block.ts"
+# 34 "unik/plugins/block.ts"
   Block.connect "disk.img"
 );;
 # 94 "mirage/main.ml"
 
 let static_htdocs__12 = lazy (
-# 17 "unik/plugins/kv.ts"
+# 34 "unik/plugins/kv.ts"
   Static_htdocs.connect ()
 );;
 # 100 "mirage/main.ml"

@@ -1,0 +1,24 @@
+/**
+ * Mimic contexts: connections resolved by DNS and established by happy eyeballs.
+ * @module
+ */
+
+import { apply, dnsClient, fn, happyEyeballs, type Impl, impl, mimic, pkg, stackv4v6 } from "unik";
+
+const mimicFunctor = impl(
+  "Mimic_happy_eyeballs.Make",
+  fn(stackv4v6, happyEyeballs, dnsClient, mimic),
+  {
+    packages: [pkg("mimic-happy-eyeballs", { min: "0.0.9" })],
+    connect: (_i, m, [_s, he]) => `${m}.connect ${he}`,
+  },
+);
+
+/** A mimic context over happy eyeballs. */
+export function mimicHappyEyeballs(
+  stack: Impl<"stackv4v6">,
+  he: Impl<"happy_eyeballs">,
+  dns: Impl<"dns_client">,
+): Impl<"mimic"> {
+  return apply(mimicFunctor, stack, he, dns);
+}

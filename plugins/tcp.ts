@@ -1,0 +1,54 @@
+/**
+ * TCP (`Tcpip.Tcp.S`): tcpip's own over an IP layer, or the host's sockets on Unix.
+ * @module
+ */
+
+import {
+  apply,
+  fn,
+  type Impl,
+  impl,
+  ipv4,
+  ipv4v6,
+  ipv6,
+  tcpv4,
+  tcpv4v6,
+  tcpv6,
+  type Typ,
+} from "unik";
+import { tcpip } from "./ip.ts";
+import { type IpKind, ipKindOf, socketArgs, type SocketOptions } from "./udp.ts";
+
+/** The TCP type over an IP kind. */
+export type TcpOf<V extends IpKind> = V extends "ipv4" ? "tcpv4"
+  : V extends "ipv6" ? "tcpv6"
+  : "tcpv4v6";
+
+const IP_TYPES = { ipv4, ipv6, ipv4v6 } as const;
+const TCP_TYPES = { ipv4: tcpv4, ipv6: tcpv6, ipv4v6: tcpv4v6 } as const;
+
+/** tcpip's TCP over `ip`. */
+export function directTcp<V extends IpKind>(ip: Impl<V>): Impl<TcpOf<V>> {
+  const kind = ipKindOf(ip);
+  const functor = impl(
+    "Tcp.Flow.Make",
+    fn(IP_TYPES[kind] as unknown as Typ<V>, TCP_TYPES[kind] as unknown as Typ<TcpOf<V>>),
+    { packages: [tcpip("tcp")], connect: (_i, m, [i]) => `${m}.connect ${i}` },
+  );
+  return apply(functor, ip);
+}
+
+/** TCP over the host's sockets, bound to the given addresses. Unix only. */
+export function socketTcpv4v6(
+  v4: string | null,
+  v6: string | null,
+  options: SocketOptions = {},
+): Impl<"tcpv4v6"> {
+  return impl("Tcpv4v6_socket", tcpv4v6, {
+    packages: [tcpip("tcpv4v6-socket")],
+    runtimeArgs: socketArgs(v4, v6, options.group),
+    connect: (_i, m, [only4, only6, net4, net6]) =>
+      `${m}.connect ~ipv4_only:${only4} ~ipv6_only:${only6} ${net4} ${net6}`,
+    targets: ["unix", "macosx"],
+  });
+}
