@@ -29,6 +29,8 @@ import { runConfigure } from "./lib/commands/configure.ts";
 import { QUERY_INFOS, resolveInfo, runQuery } from "./lib/commands/query.ts";
 import { runDescribe } from "./lib/commands/describe.ts";
 import { runClean } from "./lib/commands/clean.ts";
+import { runBuild } from "./lib/commands/build.ts";
+import { runRun } from "./lib/commands/run.ts";
 import { typeCheck } from "./lib/commands/check.ts";
 import { UNIK_VERSION } from "./lib/version.ts";
 import { TARGETS } from "./targets/mod.ts";
@@ -38,6 +40,8 @@ const COMMANDS: Record<string, string> = {
     "Configure a unikernel: generate main.ml, the dune files, the opam file and a Makefile.",
   query: "Print one generated file or fact (name, packages, opam, files, ...) without writing.",
   describe: "Describe a unikernel: its name and keys, or its device graph with --dot.",
+  build: "Configure, then lock, install and pull the dependencies and build with dune.",
+  run: "Build, then start the unikernel with its devices attached (boot arguments after --).",
   clean: "Remove the files configure generated (never a file of yours).",
   check: "Type-check config.ts with deno check.",
   help: "Show help about unik or one of its commands.",
@@ -183,6 +187,42 @@ function buildCommand(name: string, keys: readonly KeyDesc[]) {
         description: "Also list libraries and packages.",
       }),
     }
+    : name === "build" || name === "run"
+    ? {
+      ...repoOptions,
+      offline: flag({ long: "offline", description: "Run no opam step: build from duniverse/." }),
+      duniverse: option({
+        long: "duniverse",
+        type: optional(string),
+        description: "With --offline: a local directory of package sources to build from.",
+      }),
+      ...(name === "run"
+        ? {
+          net: multioption({
+            long: "net",
+            type: array(string),
+            description:
+              "NAME=TAP: the host tap interface of network device NAME (default tap0, tap1, ...).",
+          }),
+          block: multioption({
+            long: "block",
+            type: array(string),
+            description: "NAME=FILE: the image file of block device NAME (default: ./NAME).",
+          }),
+          mem: option({
+            long: "mem",
+            type: optional(extendType(string, {
+              displayName: "MB",
+              from: (s: string) =>
+                /^[1-9]\d*$/.test(s) ? Promise.resolve(Number(s)) : Promise.reject(
+                  new Error(`invalid memory size '${s}', expected a number of MiB`),
+                ),
+            })),
+            description: "Memory of the unikernel in MiB (default 512).",
+          }),
+        }
+        : {}),
+    }
     : name === "clean"
     ? { dryRun: flag({ long: "dry-run", description: "Print what would be removed." }) }
     : {};
@@ -248,7 +288,10 @@ function keyValues(parsed: Parsed, keys: readonly KeyDesc[]): Record<string, Key
   return out;
 }
 
-async function runCommand(name: string, rest: string[], io: CliIO): Promise<number> {
+async function runCommand(name: string, argv: string[], io: CliIO): Promise<number> {
+  const dash = name === "run" ? argv.indexOf("--") : -1;
+  const rest = dash < 0 ? argv : argv.slice(0, dash);
+  const bootArgs = dash < 0 ? [] : argv.slice(dash + 1);
   const scan = prescan(rest);
   const paths = projectPaths(io.cwd, scan.file, scan.contextFile);
   const hasConfig = await fileExists(paths.configPath);
@@ -304,6 +347,23 @@ async function runCommand(name: string, rest: string[], io: CliIO): Promise<numb
           verbose: args.verbose as boolean,
         }, io);
         return 0;
+      case "build":
+        await runBuild(paths, session!, {
+          ...common,
+          offline: args.offline as boolean,
+          duniverse: args.duniverse as string | undefined,
+        }, io);
+        return 0;
+      case "run":
+        return await runRun(paths, session!, {
+          ...common,
+          offline: args.offline as boolean,
+          duniverse: args.duniverse as string | undefined,
+          nets: args.net as string[],
+          blocks: args.block as string[],
+          memory: args.mem as number | undefined,
+          args: bootArgs,
+        }, io);
       case "clean":
         await runClean(paths, io, args.dryRun as boolean);
         return 0;

@@ -87,6 +87,10 @@ export interface Configured {
   readonly libraries: readonly string[];
   /** The artifact, relative to the project root (`dist/hello`). */
   readonly artifact: string;
+  /** The opam file, relative to the project root. */
+  readonly opamFile: string;
+  /** The opam name (`hello-unix`). */
+  readonly opamName: string;
   /** Networks and blocks the graph registered. */
   readonly resources: Resources;
   /** Contents without headers, by query name. */
@@ -97,12 +101,6 @@ export interface Configured {
 function dirOf(path: string): string {
   const i = path.lastIndexOf("/");
   return i < 0 ? "" : path.slice(0, i + 1);
-}
-
-function baseNoExt(path: string): string {
-  const base = path.slice(path.lastIndexOf("/") + 1);
-  const dot = base.lastIndexOf(".");
-  return dot > 0 ? base.slice(0, dot) : base;
 }
 
 /** Renders source positions: relative to the project, `unik/...` for unik's own files. */
@@ -225,7 +223,6 @@ export function configure(
     name: registration.name,
     publicName,
     mainModule: info.mainModule,
-    configModule: baseNoExt(request.configFile),
     libraries,
     bridge: request.bridge ?? "br",
   };
@@ -305,6 +302,8 @@ export function configure(
     packages,
     libraries,
     artifact: `${buildDir}dist/${publicName}${target.extension}`,
+    opamFile: `${mirageDir}/${opamName}.opam`,
+    opamName,
     resources: hooks.resources,
     queries,
   };

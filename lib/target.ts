@@ -5,6 +5,7 @@
  */
 
 import type { Package } from "./dsl/package.ts";
+import type { Launcher } from "./toolchain/launch.ts";
 
 /** The back-end family of a target: decides the predefined `Key.is*` values. */
 export type TargetFamily = "unix" | "solo5" | "xen" | "unikraft";
@@ -25,8 +26,6 @@ export interface TargetInfo {
   readonly publicName: string;
   /** Main module (`main` or the `-o` value). */
   readonly mainModule: string;
-  /** Config module to exclude from the unikernel's modules (`config`). */
-  readonly configModule: string;
   /** ocamlfind libraries to link, sorted. */
   readonly libraries: readonly string[];
   /** Stem of the host's network bridges (`xenbr`, `br`, `virbr`), for Xen's `.xl`. */
@@ -57,4 +56,8 @@ export interface Target {
   install(info: TargetInfo): { bin: [string, string][]; etc: string[] };
   /** Extra generated files (name in `mirage/` to contents). */
   files(info: TargetInfo, resources: Resources): Map<string, string>;
+  /** How `unik run` starts the artifact; absent where unik cannot (muen, genode). */
+  readonly launch?: Launcher;
+  /** Why there is no launcher, and what to do instead. */
+  readonly noLaunch?: string;
 }

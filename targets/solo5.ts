@@ -9,6 +9,9 @@ import { pkg } from "../lib/dsl/package.ts";
 import { compactList, OCAML_FLAGS, renameRule } from "../lib/codegen/dune_layout.ts";
 import type { Resources, Target, TargetInfo } from "../lib/target.ts";
 import { virtioLibvirtXml } from "./libvirt.ts";
+import type { Launcher } from "../lib/toolchain/launch.ts";
+import { tender } from "../lib/toolchain/solo5.ts";
+import { qemu } from "../lib/toolchain/qemu.ts";
 
 /** Build-only switch packages of every target cross-compiled with ocaml-solo5. */
 export const SOLO5_TOOLCHAIN_PACKAGES = [
@@ -56,7 +59,7 @@ export function solo5Dune(info: TargetInfo, abi: string, extension: string): str
  (modes (native exe))
  (libraries ${compactList("libraries", info.libraries)})
  (link_flags ${compactList("link_flags", OCAML_FLAGS.split(" "))} -cclib "-z solo5-abi=${abi}")
- (modules (:standard \\ ${info.configModule} manifest))
+ (modules (:standard \\ manifest))
  (foreign_stubs (language c) (names manifest))
 )`;
   const manifest = `(rule
@@ -70,6 +73,17 @@ export function solo5Dune(info: TargetInfo, abi: string, extension: string): str
     renameRule(`${info.publicName}${extension}`, "solo5", info.mainModule),
   ];
 }
+
+const LAUNCHERS: Record<string, Launcher> = {
+  hvt: (input) => tender("hvt", input),
+  spt: (input) => tender("spt", input),
+  virtio: (input) => qemu("virtio", input),
+};
+
+const NO_LAUNCH: Record<string, string> = {
+  muen: "a Muen unikernel runs as a subject of a Muen system policy: add the artifact to yours",
+  genode: "a Genode unikernel runs as a component of a Genode system: load the artifact there",
+};
 
 function solo5Target(name: string, description: string): Target {
   const extension = `.${name}`;
@@ -95,6 +109,8 @@ function solo5Target(name: string, description: string): Target {
       if (name === "virtio") files.set(`${info.name}_libvirt.xml`, virtioLibvirtXml(info.name));
       return files;
     },
+    launch: LAUNCHERS[name],
+    noLaunch: NO_LAUNCH[name],
   };
 }
 

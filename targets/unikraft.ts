@@ -7,6 +7,8 @@
 import { pkg } from "../lib/dsl/package.ts";
 import { compactList, OCAML_FLAGS, renameRule } from "../lib/codegen/dune_layout.ts";
 import type { Target, TargetInfo } from "../lib/target.ts";
+import { qemu } from "../lib/toolchain/qemu.ts";
+import { firecracker } from "../lib/toolchain/firecracker.ts";
 
 function unikraftTarget(
   backend: "qemu" | "firecracker",
@@ -51,6 +53,7 @@ function unikraftTarget(
       return { bin: [[out, out]], etc: [] };
     },
     files: () => new Map(),
+    launch: backend === "qemu" ? (input) => qemu("unikraft", input) : firecracker,
   };
 }
 

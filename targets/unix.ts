@@ -7,13 +7,13 @@
 import { pkg } from "../lib/dsl/package.ts";
 import { compactList, OCAML_FLAGS, renameRule } from "../lib/codegen/dune_layout.ts";
 import type { Target, TargetInfo } from "../lib/target.ts";
+import { join } from "node:path";
 
 function unixDune(info: TargetInfo): string[] {
   const executable = `(executable
  (name ${info.mainModule})
  (libraries ${compactList("libraries", info.libraries)})
  (link_flags (-thread))
- (modules (:standard \\ ${info.configModule}))
  (flags ${OCAML_FLAGS})
  (enabled_if (= %{context_name} "default"))
 )`;
@@ -33,6 +33,9 @@ function unixTarget(name: string, description: string): Target {
     dune: unixDune,
     install: (info) => ({ bin: [[info.publicName, info.publicName]], etc: [] }),
     files: () => new Map(),
+    launch: (input) => ({
+      command: { tool: join(input.root, input.artifact), args: [...input.args], cwd: input.root },
+    }),
   };
 }
 

@@ -8,6 +8,8 @@
 import { pkg } from "../lib/dsl/package.ts";
 import type { Resources, Target, TargetInfo } from "../lib/target.ts";
 import { xenLibvirtXml } from "./libvirt.ts";
+import { join } from "node:path";
+import { xlCreate } from "../lib/toolchain/xl.ts";
 import { manifestFiles, SOLO5_CONTEXT, SOLO5_TOOLCHAIN_PACKAGES, solo5Dune } from "./solo5.ts";
 
 /** Linux's name of block device `n` (0 is `a`, 26 is `aa`), as Xen's `vdev` wants it. */
@@ -18,7 +20,11 @@ export function diskLetters(n: number): string {
 }
 
 /** An `xl` configuration; `concrete` false keeps `@VARIABLE@` placeholders (the `.xl.in`). */
-export function xlFile(info: TargetInfo, resources: Resources, concrete: boolean): string {
+export function xlFile(
+  info: Pick<TargetInfo, "name" | "bridge">,
+  resources: Resources,
+  concrete: boolean,
+): string {
   const v = (placeholder: string, value: string) => (concrete ? value : `@${placeholder}@`);
   const disks = resources.blocks.map((b) =>
     `'format=raw, vdev=xvd${diskLetters(b.number)}, access=rw, target=${
@@ -70,6 +76,22 @@ function xenTarget(name: "xen" | "qubes", description: string): Target {
         files.set(`${info.name}_libvirt.xml`, xenLibvirtXml(info.name));
       }
       return files;
+    },
+    launch: (input) => {
+      if (name === "xen") {
+        // The xl file names the kernel relative to dist/, where both are promoted.
+        const dist = join(input.root, "dist");
+        return xlCreate(join(dist, `${input.name}.xl`), input, undefined, dist);
+      }
+      // Qubes has no xl file of its own: write one for this run.
+      const resources = {
+        networks: input.networks.map(([n]) => n),
+        blocks: input.blocks.map(([n], i) => ({ name: n, number: i + 1 })),
+      };
+      const path = join(input.scratch, `${input.name}.xl`);
+      const xl = xlFile({ name: input.name, bridge: "br" }, resources, true)
+        .replace(`kernel = '${input.name}.xen'`, `kernel = '${join(input.root, input.artifact)}'`);
+      return xlCreate(path, input, new Map([[path, xl]]));
     },
   };
 }

@@ -114,3 +114,75 @@ export function configureJobs(
     depext: true,
   });
 }
+
+/** Runs `unik args` as a separate process (for commands that start other processes). */
+export async function unikProcess(
+  cwd: string,
+  args: readonly string[],
+  env: Record<string, string> = {},
+): Promise<RunResult> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-all",
+      "--config",
+      join(REPO, "deno.json"),
+      join(REPO, "main.ts"),
+      ...args,
+    ],
+    cwd,
+    env: { NO_COLOR: "1", ...env },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+/** Every tool unik may run. */
+export const FAKE_TOOLS = [
+  "opam",
+  "dune",
+  "ocamlc",
+  "solo5-hvt",
+  "solo5-spt",
+  "qemu-system-x86_64",
+  "firecracker",
+  "xl",
+];
+
+/** One recorded invocation of a fake tool. */
+export interface FakeCall {
+  /** Tool name. */
+  readonly tool: string;
+  /** Working directory. */
+  readonly cwd: string;
+  /** OPAMVAR_monorepo in its environment. */
+  readonly monorepoVar: string;
+  /** Arguments. */
+  readonly args: string[];
+}
+
+/** A directory of fake tools (all but `without`) and the log they write. */
+export async function fakeToolchain(without: readonly string[] = []) {
+  const bin = await Deno.makeTempDir({ prefix: "unik-fake-bin-" });
+  const log = join(bin, "calls.log");
+  await Deno.writeTextFile(log, "");
+  for (const tool of FAKE_TOOLS) {
+    if (!without.includes(tool)) {
+      await Deno.symlink(join(REPO, "tests/fixtures/fake-toolchain/fake"), join(bin, tool));
+    }
+  }
+  return {
+    env: { PATH: `${bin}:/usr/bin:/bin`, UNIK_FAKE_LOG: log },
+    log,
+    async calls(): Promise<FakeCall[]> {
+      const text = await Deno.readTextFile(log);
+      return text.split("\n").filter((l) => l).map((l) => {
+        const [tool, cwd, monorepoVar, ...args] = l.split("\x1f");
+        return { tool, cwd, monorepoVar, args };
+      });
+    },
+  };
+}

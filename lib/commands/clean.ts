@@ -19,6 +19,9 @@ export async function runClean(paths: ProjectPaths, io: CliIO, dryRun = false): 
   const contextRel = relative(paths.root, paths.contextPath);
   const files: Record<string, string | null> = { ...saved.files };
   for (const a of saved.artifacts) files[a] = null;
+  // What unik build leaves in mirage/: its state and the opam-monorepo lock file.
+  files[`${paths.buildDir}mirage/.unik-build.json`] = null;
+  for (const f of Object.keys(saved.files)) if (f.endsWith(".opam")) files[`${f}.locked`] = null;
   files[contextRel] = null;
   if (dryRun) {
     for (const f of Object.keys(files)) io.err(`* Rm ${f}\n`);

@@ -21,6 +21,8 @@ export const CONFIGURED_MESSAGE =
 export interface ConfigureOptions extends CommonOptions {
   /** Print what would be written, write nothing. */
   readonly dryRun?: boolean;
+  /** Print the "successfully configured" message (not when building). */
+  readonly announce?: boolean;
 }
 
 /** Directories configure creates, relative to the root: removed by clean when left empty. */
@@ -67,6 +69,6 @@ export async function runConfigure(
     );
     await removeGenerated(paths.root, stale, [], sha256);
   }
-  io.out(`${CONFIGURED_MESSAGE}\n`);
+  if (options.announce !== false) io.out(`${CONFIGURED_MESSAGE}\n`);
   return configured;
 }

@@ -1,0 +1,16 @@
+/**
+ * dune: builds the unikernel and promotes the artifact into `dist/` (`make build`).
+ * @module
+ */
+
+import type { Step } from "./process.ts";
+
+/** `dune build --profile release --root . <build dir>dist`. */
+export function build(root: string, buildDir: string): Step {
+  return {
+    title: "build the unikernel",
+    tool: "dune",
+    args: ["build", "--profile", "release", "--root", ".", `${buildDir || "./"}dist`],
+    cwd: root,
+  };
+}
