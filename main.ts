@@ -14,16 +14,26 @@ import {
   option,
   optional,
   positional,
+  restPositionals,
   runSafely,
   string,
+  subcommands,
 } from "cmd-ts";
 import { parseArgs } from "node:util";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { relative } from "node:path";
 import { type CliIO, processIO } from "./lib/cli/io.ts";
 import { fileExists, projectPaths } from "./lib/cli/project.ts";
 import { type KeyDesc, type KeyValue, parseKeyValue } from "./lib/dsl/key.ts";
-import { exitCodeOf, formatError, UnikError, usageError } from "./lib/errors.ts";
+import { exitCodeOf, formatError, pluginError, UnikError, usageError } from "./lib/errors.ts";
+import {
+  pluginAdd,
+  pluginList,
+  pluginRemove,
+  pluginSearch,
+  pluginUpdate,
+  pluginVerify,
+} from "./lib/commands/plugin.ts";
 import { ConfigSession } from "./lib/evaluate/session.ts";
 import { runConfigure } from "./lib/commands/configure.ts";
 import { QUERY_INFOS, resolveInfo, runQuery } from "./lib/commands/query.ts";
@@ -34,6 +44,7 @@ import { runRun } from "./lib/commands/run.ts";
 import { typeCheck } from "./lib/commands/check.ts";
 import { UNIK_VERSION } from "./lib/version.ts";
 import { TARGETS } from "./targets/mod.ts";
+import { bundleOf, type ProjectPlugins, resolveProjectPlugins } from "./lib/plugins/project.ts";
 
 const COMMANDS: Record<string, string> = {
   configure:
@@ -44,6 +55,7 @@ const COMMANDS: Record<string, string> = {
   run: "Build, then start the unikernel with its devices attached (boot arguments after --).",
   clean: "Remove the files configure generated (never a file of yours).",
   check: "Type-check config.ts with deno check.",
+  plugin: "Find plugins in registries and lock them: search, add, remove, list, verify, update.",
   help: "Show help about unik or one of its commands.",
 };
 
@@ -65,6 +77,7 @@ const RESERVED = new Set([
   "help",
   "version",
   "check",
+  "frozen",
 ]);
 
 function mainHelp(): string {
@@ -155,6 +168,11 @@ const repoOptions = {
   noDepext: flag({ long: "no-depext", description: "Do not install external dependencies." }),
 };
 
+const frozen = flag({
+  long: "frozen",
+  description: "Refuse any change to unik.lock (a plugin imported by URL must be locked).",
+});
+
 type AnyArg = Parameters<typeof command>[0]["args"][string];
 
 function buildCommand(name: string, keys: readonly KeyDesc[]) {
@@ -166,6 +184,7 @@ function buildCommand(name: string, keys: readonly KeyDesc[]) {
       ...repoOptions,
       dryRun: flag({ long: "dry-run", description: "Print what would be written; write nothing." }),
       check: flag({ long: "check", description: "Type-check config.ts first (cached)." }),
+      frozen,
     }
     : name === "query"
     ? {
@@ -190,6 +209,7 @@ function buildCommand(name: string, keys: readonly KeyDesc[]) {
     : name === "build" || name === "run"
     ? {
       ...repoOptions,
+      frozen,
       offline: flag({ long: "offline", description: "Run no opam step: build from duniverse/." }),
       duniverse: option({
         long: "duniverse",
@@ -234,6 +254,99 @@ function buildCommand(name: string, keys: readonly KeyDesc[]) {
   });
 }
 
+const PLUGIN_COMMANDS: Record<string, string> = {
+  search: "List the plugins of the registries whose name or description matches TERM.",
+  add: "Add NAME[@RANGE] from a registry: download it, check its hash and record it in unik.lock.",
+  remove: "Remove plugins (NAME or URL) from unik.lock.",
+  list: "List the plugins of unik.lock and whether they are cached.",
+  verify: "Download the locked plugins again and check that they still match unik.lock.",
+  update: "Move plugins to their newest registry version, or re-lock a plugin's new content.",
+};
+
+function pluginSubcommand(name: string) {
+  const registry = multioption({
+    long: "registry",
+    type: array(string),
+    description: "A registry index URL or path, searched before the configured ones.",
+  });
+  const args: Record<string, AnyArg> = name === "search"
+    ? { registry, term: positional({ type: optional(string), displayName: "TERM" }) }
+    : name === "add"
+    ? { registry, frozen, request: positional({ type: string, displayName: "NAME[@RANGE]" }) }
+    : name === "list"
+    ? {}
+    : {
+      names: restPositionals({ type: string, displayName: "NAME|URL" }),
+      ...(name === "verify" ? {} : { frozen }),
+      ...(name === "update" ? { registry } : {}),
+    };
+  return command({
+    name: `unik plugin ${name}`,
+    description: PLUGIN_COMMANDS[name],
+    args,
+    handler: (parsed) => ({ name, ...parsed } as Parsed),
+  });
+}
+
+async function runPluginCommand(argv: string[], io: CliIO): Promise<number> {
+  const cmd = subcommands({
+    name: "unik plugin",
+    description: COMMANDS.plugin,
+    cmds: Object.fromEntries(Object.keys(PLUGIN_COMMANDS).map((n) => [n, pluginSubcommand(n)])),
+  });
+  const result = await runSafely(cmd, argv);
+  if (result._tag === "error") {
+    const { message, exitCode, into } = result.error.config;
+    const text = stripAnsi(message) + "\n";
+    if (into === "stdout") io.out(text);
+    else io.err(text);
+    return exitCode === 0 ? 0 : exitCodeOf("usage");
+  }
+  const args = (result.value as { value: Parsed }).value;
+  const ctx = {
+    root: io.cwd,
+    io,
+    registries: args.registry as string[] | undefined,
+    frozen: args.frozen as boolean | undefined,
+  };
+  const names = (args.names as string[] | undefined) ?? [];
+  switch (args.name) {
+    case "search":
+      await pluginSearch(ctx, args.term as string | undefined);
+      return 0;
+    case "add":
+      await pluginAdd(ctx, args.request as string);
+      return 0;
+    case "remove": {
+      const config = projectPaths(io.cwd, undefined, undefined).configPath;
+      const text = await Deno.readTextFile(config).catch(() => undefined);
+      await pluginRemove(
+        ctx,
+        names,
+        text === undefined ? undefined : {
+          text,
+          url: pathToFileURL(config).href,
+        },
+      );
+      return 0;
+    }
+    case "list":
+      await pluginList(ctx);
+      return 0;
+    case "verify": {
+      const failed = await pluginVerify(ctx, names);
+      if (failed === 0) return 0;
+      throw pluginError(`${failed} plugin(s) no longer match unik.lock`, {
+        hint: "do not build with them; if the change is expected, run unik plugin update NAME",
+      });
+    }
+    case "update":
+      await pluginUpdate(ctx, names);
+      return 0;
+  }
+  throw usageError(`unknown plugin command ${args.name}`);
+}
+
 function stripAnsi(text: string): string {
   // deno-lint-ignore no-control-regex
   return text.replace(/\x1b\[[0-9;]*m/g, "");
@@ -248,6 +361,7 @@ function prescan(rest: string[]) {
       file: { type: "string", short: "f" },
       "context-file": { type: "string" },
       help: { type: "boolean", short: "h" },
+      frozen: { type: "boolean" },
     },
   });
   const str = (v: unknown) => (typeof v === "string" ? v : undefined);
@@ -256,6 +370,7 @@ function prescan(rest: string[]) {
     file: str(values.file),
     contextFile: str(values["context-file"]),
     help: values.help === true,
+    frozen: values.frozen === true,
   };
 }
 
@@ -296,8 +411,19 @@ async function runCommand(name: string, argv: string[], io: CliIO): Promise<numb
   const paths = projectPaths(io.cwd, scan.file, scan.contextFile);
   const hasConfig = await fileExists(paths.configPath);
   let session: ConfigSession | undefined;
+  let plugins: ProjectPlugins | undefined;
   if (hasConfig && name !== "clean" && name !== "check") {
-    session = await ConfigSession.open(paths.configPath, paths.root);
+    const source = await Deno.readTextFile(paths.configPath);
+    plugins = await resolveProjectPlugins(
+      paths.root,
+      source,
+      pathToFileURL(paths.configPath).href,
+      {
+        frozen: scan.frozen,
+        env: io.env,
+      },
+    );
+    session = await ConfigSession.open(paths.configPath, paths.root, plugins.plugins.map(bundleOf));
   } else if (!hasConfig && !scan.help && name !== "clean") {
     throw new UnikError("config", `configuration file ${paths.configFile} missing`, {
       hint: "write a config.ts in this directory, or name one with -f FILE",
@@ -322,6 +448,7 @@ async function runCommand(name: string, argv: string[], io: CliIO): Promise<numb
       noExtraRepo: args.noExtraRepo as boolean | undefined,
       noDepext: args.noDepext as boolean | undefined,
       env: io.env,
+      pluginLock: plugins && { lock: plugins.lock, changed: plugins.lockChanged },
     };
     switch (name) {
       case "configure":
@@ -402,11 +529,13 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       const topic = rest[0];
       if (topic === undefined) io.out(mainHelp());
       else if (topic === "topics") io.out(`${Object.keys(COMMANDS).join(" ")}\n`);
+      else if (topic === "plugin") return await runPluginCommand(["--help"], io);
       else if (topic in COMMANDS && topic !== "help") {
         return await runCommand(topic, ["--help"], io);
       } else throw usageError(`unknown help topic ${topic}`, { hint: "try 'unik help topics'" });
       return 0;
     }
+    if (first === "plugin") return await runPluginCommand(rest, io);
     if (!(first in COMMANDS)) {
       throw usageError(`unknown command '${first}'`, {
         hint: `commands: ${Object.keys(COMMANDS).join(", ")}`,

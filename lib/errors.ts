@@ -75,6 +75,11 @@ export function configError(message: string, options?: UnikErrorOptions): UnikEr
   return new UnikError("config", message, options);
 }
 
+/** A plugin error (a plugin, its lock entry or its registry is wrong or unsafe). */
+export function pluginError(message: string, options?: UnikErrorOptions): UnikError {
+  return new UnikError("plugin", message, options);
+}
+
 /** A usage error (the command line is wrong). */
 export function usageError(message: string, options?: UnikErrorOptions): UnikError {
   return new UnikError("usage", message, options);

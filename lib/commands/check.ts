@@ -8,15 +8,11 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { sha256 } from "../context.ts";
+import { cacheDir } from "../cache_dir.ts";
 import { UnikError } from "../errors.ts";
 import { UNIK_VERSION } from "../version.ts";
 
 const UNIK_CONFIG = fileURLToPath(new URL("../../deno.json", import.meta.url));
-
-function cacheDir(env: Readonly<Record<string, string | undefined>>): string | undefined {
-  const base = env.XDG_CACHE_HOME ?? (env.HOME ? join(env.HOME, ".cache") : undefined);
-  return base && join(base, "unik", "check");
-}
 
 /** Type-checks `configPath`; throws a config error with deno's diagnostics on failure. */
 export async function typeCheck(
@@ -24,7 +20,7 @@ export async function typeCheck(
   env: Readonly<Record<string, string | undefined>>,
 ): Promise<"checked" | "cached"> {
   const source = await Deno.readTextFile(configPath);
-  const dir = cacheDir(env);
+  const dir = cacheDir(env, "check");
   const stamp = dir && join(dir, sha256(`${UNIK_VERSION}\0${configPath}\0${source}`));
   if (stamp) {
     try {

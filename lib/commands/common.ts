@@ -12,6 +12,7 @@ import { UnikError, usageError } from "../errors.ts";
 import type { ProjectPaths } from "../cli/project.ts";
 import type { ConfigSession } from "../evaluate/session.ts";
 import { guessSrc } from "../cli/git_src.ts";
+import type { Lock } from "../plugins/lock.ts";
 import { TARGET_NAMES } from "../../targets/mod.ts";
 
 /** Options every configuration command takes. */
@@ -28,6 +29,8 @@ export interface CommonOptions {
   readonly noDepext?: boolean;
   /** Environment variables to read (MODE, MIRAGE_DEFAULT_TARGET, MIRAGE_EXTRA_REPOS). */
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** The lock of the plugins config.ts imports by URL, written once configure succeeds. */
+  readonly pluginLock?: { readonly lock: Lock; readonly changed: boolean };
 }
 
 /** Reads the saved context, if there is one. An explicit `--context-file` must exist. */

@@ -12,6 +12,7 @@ import type { ProjectPaths } from "../cli/project.ts";
 import type { ConfigSession } from "../evaluate/session.ts";
 import { type FileToWrite, removeGenerated, writeAll } from "../write.ts";
 import { type CommonOptions, prepare, readSavedContext } from "./common.ts";
+import { writeLock } from "../plugins/lock.ts";
 
 /** The message printed after a successful configure. */
 export const CONFIGURED_MESSAGE =
@@ -63,6 +64,7 @@ export async function runConfigure(
     return configured;
   }
   await writeAll(paths.root, files);
+  if (options.pluginLock?.changed) await writeLock(paths.root, options.pluginLock.lock);
   if (saved) {
     const stale = Object.fromEntries(
       Object.entries(saved.files).filter(([p]) => !(p in hashes) && p !== contextRel),

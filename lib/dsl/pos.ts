@@ -10,6 +10,26 @@ import type { SourcePos } from "../errors.ts";
 const LIB_DIR = new URL("../", import.meta.url).href;
 const FRAME = /((?:file|https?|jsr|npm|data|blob):[^\s()]*?):(\d+):(\d+)\)?\s*$/;
 
+const BLOB_URL = /blob:[^\s"'()]*?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
+
+/** Blob URLs of verified plugin and config text, mapped back to the URLs they were read from. */
+const aliases = new Map<string, string>();
+
+/** Reports frames of `blobUrl` as frames of `url` (the module's real address). */
+export function aliasUrl(blobUrl: string, url: string): void {
+  aliases.set(blobUrl, url);
+}
+
+/** `text` with every aliased blob URL replaced by the URL it stands for. */
+export function unaliasText(text: string): string {
+  if (aliases.size === 0 || !text.includes("blob:")) return text;
+  return text.replace(BLOB_URL, (b) => aliases.get(b) ?? b);
+}
+
+function frameFile(file: string): string {
+  return aliases.get(file) ?? file;
+}
+
 /** A position captured cheaply now and resolved to file and line only when read. */
 export class LazyPos {
   #trace: Error | undefined;
@@ -35,7 +55,8 @@ export function firstUserFrame(stack: string): SourcePos | undefined {
   for (const line of stack.split("\n")) {
     const match = FRAME.exec(line);
     if (!match) continue;
-    const [, file, lineNo, column] = match;
+    const [, raw, lineNo, column] = match;
+    const file = frameFile(raw);
     if (file.startsWith(LIB_DIR)) continue;
     return { file, line: Number(lineNo), column: Number(column) };
   }
@@ -47,8 +68,8 @@ export function frameIn(error: unknown, fileUrl: string): SourcePos | undefined 
   const stack = error instanceof Error ? error.stack ?? "" : "";
   for (const line of stack.split("\n")) {
     const match = FRAME.exec(line);
-    if (match && match[1] === fileUrl) {
-      return { file: match[1], line: Number(match[2]), column: Number(match[3]) };
+    if (match && frameFile(match[1]) === fileUrl) {
+      return { file: fileUrl, line: Number(match[2]), column: Number(match[3]) };
     }
   }
   return undefined;

@@ -8,9 +8,22 @@ import type { ErrorData } from "../errors.ts";
 import type { KeyDesc, KeyValue } from "../dsl/key.ts";
 import type { Configured, ConfigureRequest } from "../configure.ts";
 
+/** A plugin's verified module texts, handed to the worker (which may not fetch). */
+export interface PluginBundle {
+  /** The entry module's URL, as config.ts imports it. */
+  readonly entry: string;
+  /** Every module of its graph, by URL. */
+  readonly sources: Readonly<Record<string, string>>;
+}
+
 /** Requests to the worker. */
 export type Request =
-  | { readonly type: "load"; readonly configUrl: string; readonly projectRootUrl: string }
+  | {
+    readonly type: "load";
+    readonly configUrl: string;
+    readonly projectRootUrl: string;
+    readonly plugins: readonly PluginBundle[];
+  }
   | { readonly type: "configure"; readonly request: ConfigureRequest }
   | {
     readonly type: "describe";

@@ -1,7 +1,8 @@
 /**
  * The parent side of config evaluation: starts the sandboxed worker, loads config.ts in it and
  * asks it to configure. The worker may read only the project and unik's own sources; it may not
- * write, run programs, read the environment or use the network.
+ * write, run programs, read the environment, use the network or import anything by URL: plugins
+ * reach it as text unik has verified (see lib/plugins/).
  * @module
  */
 
@@ -9,7 +10,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { errorFromData, UnikError } from "../errors.ts";
 import type { Configured, ConfigureRequest } from "../configure.ts";
 import type { KeyValue } from "../dsl/key.ts";
-import type { Described, Loaded, Reply, Request } from "./protocol.ts";
+import type { Described, Loaded, PluginBundle, Reply, Request } from "./protocol.ts";
 
 const UNIK_ROOT = new URL("../../", import.meta.url);
 
@@ -27,8 +28,15 @@ export class ConfigSession {
     this.#configUrl = configUrl;
   }
 
-  /** Evaluates the config file at `configPath` (absolute) for the project at `projectRoot`. */
-  static async open(configPath: string, projectRoot: string): Promise<ConfigSession> {
+  /**
+   * Evaluates the config file at `configPath` (absolute) for the project at `projectRoot`,
+   * with the verified plugins it imports by URL.
+   */
+  static async open(
+    configPath: string,
+    projectRoot: string,
+    plugins: readonly PluginBundle[] = [],
+  ): Promise<ConfigSession> {
     const read = [projectRoot];
     if (UNIK_ROOT.protocol === "file:") read.push(fileURLToPath(UNIK_ROOT));
     const worker = new Worker(new URL("./worker.ts", import.meta.url), {
@@ -53,6 +61,7 @@ export class ConfigSession {
         type: "load",
         configUrl,
         projectRootUrl: pathToFileURL(`${projectRoot}/`).href,
+        plugins,
       }) as Loaded;
     } catch (e) {
       session.close();

@@ -4,16 +4,17 @@
  * @module
  */
 
-import { configError, errorToData, type SourcePos, UnikError } from "../errors.ts";
+import { configError, errorToData, pluginError, type SourcePos, UnikError } from "../errors.ts";
 import { notices } from "../dsl/impl.ts";
 import { Registration } from "../register.ts";
 import { projectRoot } from "../project.ts";
 import { collectKeys } from "../graph/collect.ts";
 import { configure, requestContext } from "../configure.ts";
 import { describeDot } from "../describe.ts";
-import { frameIn, userFrameOf } from "../dsl/pos.ts";
+import { frameIn, unaliasText, userFrameOf } from "../dsl/pos.ts";
 import type { Impl } from "../dsl/impl.ts";
-import type { Reply, Request } from "./protocol.ts";
+import type { PluginBundle, Reply, Request } from "./protocol.ts";
+import { importWithPlugins, type LoadedPlugin, pluginLabel, pluginOfModule } from "./plugins.ts";
 
 interface Scope {
   onmessage: ((e: MessageEvent<Request>) => void) | null;
@@ -21,7 +22,12 @@ interface Scope {
 }
 const scope = globalThis as unknown as Scope;
 
-let loaded: { registration: Registration; root: Impl<"job">; configUrl: string } | undefined;
+let loaded: {
+  registration: Registration;
+  root: Impl<"job">;
+  configUrl: string;
+  plugins: readonly LoadedPlugin[];
+} | undefined;
 
 function positionOf(error: unknown, configUrl: string): SourcePos | undefined {
   const inConfig = frameIn(error, configUrl);
@@ -35,27 +41,75 @@ function positionOf(error: unknown, configUrl: string): SourcePos | undefined {
   return userFrameOf(error);
 }
 
+/** What a sandbox refusal says the code tried: `read "/etc/passwd"`, `run "touch"`, ... */
+function attempted(message: string): string {
+  const m = /Requires (\w+) access to ("[^"]*"|\S+?)[,.]/.exec(message);
+  if (!m) return message.split("\n")[0];
+  const [, access, what] = m;
+  const verbs: Record<string, string> = {
+    read: "read",
+    write: "write",
+    run: "run",
+    net: "reach",
+    env: "read the environment variable",
+    import: "import from",
+    ffi: "load the native library",
+    sys: "read the system information",
+  };
+  return `${verbs[access] ?? `use ${access} access on`} ${what}`;
+}
+
 function toUnikError(error: unknown, configUrl: string): UnikError {
-  const pos = positionOf(error, configUrl);
+  const first = userFrameOf(error);
+  const plugin = first && pluginOfModule(first.file);
+  const pos = plugin ? first : positionOf(error, configUrl);
   if (error instanceof UnikError) return error.at(pos);
   const name = error instanceof Error ? error.name : "Error";
-  const message = error instanceof Error ? error.message : String(error);
-  if (name === "NotCapable" || name === "PermissionDenied") {
+  const message = unaliasText(error instanceof Error ? error.message : String(error));
+  const denied = name === "NotCapable" || name === "PermissionDenied" ||
+    /^Requires \w+ access to/.test(message);
+  if (denied && plugin) {
+    return pluginError(
+      `${pluginLabel(plugin)} was stopped: it tried to ${
+        attempted(message)
+      }, which the sandbox does not allow`,
+      {
+        pos,
+        hint: "plugins may not write files, run programs, read the environment, use the " +
+          "network or read outside the project: do not use this plugin",
+      },
+    );
+  }
+  if (denied && /^Requires import access/.test(message)) {
+    return configError(
+      `a module was imported by URL without being verified: ${attempted(message)}`,
+      {
+        pos,
+        hint:
+          "import plugins by URL from config.ts itself: unik downloads, verifies and locks them",
+      },
+    );
+  }
+  if (denied) {
     return new UnikError("config", `not allowed while evaluating the configuration: ${message}`, {
       pos,
       hint: "config.ts and its plugins may not write files, run programs, read the environment " +
         "or read outside the project",
     });
   }
+  const firstLine = message.split("\n")[0];
+  if (plugin) return pluginError(`${pluginLabel(plugin)}: ${name}: ${firstLine}`, { pos });
   if (name === "SyntaxError" || name === "TypeError" && /Module not found|import/i.test(message)) {
-    return new UnikError("config", message.split("\n")[0], { pos });
+    return new UnikError("config", firstLine, { pos });
   }
-  return new UnikError("config", `${name}: ${message.split("\n")[0]}`, { pos });
+  return new UnikError("config", `${name}: ${firstLine}`, { pos });
 }
 
-async function load(configUrl: string): Promise<unknown> {
+async function load(configUrl: string, bundles: readonly PluginBundle[]): Promise<unknown> {
   notices.length = 0;
-  const mod = await import(configUrl);
+  const { module: mod, plugins } = bundles.length === 0
+    ? { module: await import(configUrl), plugins: [] }
+    : await importWithPlugins(configUrl, bundles);
   const registration = mod.default;
   if (!(registration instanceof Registration)) {
     throw configError("the configuration registers nothing", {
@@ -63,14 +117,29 @@ async function load(configUrl: string): Promise<unknown> {
     });
   }
   const root = projectRoot(registration);
-  loaded = { registration, root, configUrl };
+  loaded = { registration, root, configUrl, plugins };
   const keys = collectKeys(root).map((k) => k.desc);
   return { name: registration.name, keys, notices: [...notices] };
 }
 
+/** Refuses a plugin that does not support the chosen target. */
+function checkPluginTargets(plugins: readonly LoadedPlugin[], target: unknown): void {
+  for (const p of plugins) {
+    if (p.meta.targets && typeof target === "string" && !p.meta.targets.includes(target)) {
+      throw pluginError(
+        `${pluginLabel(p)} does not support the target ${target} (it supports ${
+          p.meta.targets.join(", ")
+        })`,
+        { hint: `configure for one of ${p.meta.targets.join(", ")}, or use another plugin` },
+      );
+    }
+  }
+}
+
 function handle(request: Request): Promise<unknown> | unknown {
-  if (request.type === "load") return load(request.configUrl);
+  if (request.type === "load") return load(request.configUrl, request.plugins);
   if (!loaded) throw new UnikError("internal", "no configuration loaded");
+  checkPluginTargets(loaded.plugins, request.request.keys.target);
   if (request.type === "configure") {
     return configure(loaded.registration, loaded.root, request.request);
   }

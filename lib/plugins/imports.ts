@@ -1,0 +1,93 @@
+/**
+ * The module specifiers a TypeScript source imports, found without running it, and a rewrite of
+ * them. unik fetches and verifies every module a plugin imports itself, then hands the sandbox
+ * the verified text with its specifiers pointing at that text. The scan need not be perfect:
+ * an import it misses is refused by the sandbox (no import permission), never loaded unchecked.
+ * @module
+ */
+
+/** One specifier in a source: its text and where the text (without quotes) starts and ends. */
+export interface ImportSite {
+  /** The specifier as written. */
+  readonly specifier: string;
+  /** Offset of its first character. */
+  readonly start: number;
+  /** Offset just after its last character. */
+  readonly end: number;
+  /** 1-based line. */
+  readonly line: number;
+}
+
+/** The source with comments replaced by spaces (offsets and lines kept), strings left as is. */
+function blankComments(source: string): string {
+  const out = source.split("");
+  let i = 0;
+  while (i < source.length) {
+    const c = source[i];
+    if (c === "/" && source[i + 1] === "/") {
+      while (i < source.length && source[i] !== "\n") out[i++] = " ";
+    } else if (c === "/" && source[i + 1] === "*") {
+      const end = source.indexOf("*/", i + 2);
+      const stop = end < 0 ? source.length : end + 2;
+      for (; i < stop; i++) if (source[i] !== "\n") out[i] = " ";
+    } else if (c === '"' || c === "'" || c === "`") {
+      i++;
+      while (i < source.length && source[i] !== c) {
+        if (source[i] === "\\") i++;
+        else if (c !== "`" && source[i] === "\n") break;
+        i++;
+      }
+      i++;
+    } else i++;
+  }
+  return out.join("");
+}
+
+const IMPORT = /(?:\bfrom|\bimport)\s*\(?\s*(["'])([^"'\n]+)\1/g;
+
+/** Every static specifier (and literal dynamic `import("...")`) of a module, in source order. */
+export function scanImports(source: string): ImportSite[] {
+  const text = blankComments(source);
+  const sites: ImportSite[] = [];
+  let line = 1;
+  let counted = 0;
+  for (const m of text.matchAll(IMPORT)) {
+    const start = m.index + m[0].length - 1 - m[2].length;
+    for (; counted < start; counted++) if (text[counted] === "\n") line++;
+    sites.push({ specifier: m[2], start, end: start + m[2].length, line });
+  }
+  return sites;
+}
+
+/** The source with each specifier replaced by `replace(specifier)` (unchanged when undefined). */
+export function rewriteImports(
+  source: string,
+  sites: readonly ImportSite[],
+  replace: (specifier: string) => string | undefined,
+): string {
+  const parts: string[] = [];
+  let from = 0;
+  for (const site of sites) {
+    const next = replace(site.specifier);
+    if (next === undefined) continue;
+    parts.push(source.slice(from, site.start), next);
+    from = site.end;
+  }
+  parts.push(source.slice(from));
+  return parts.join("");
+}
+
+/** Whether a specifier names a module by URL (what unik fetches and locks). */
+export function isUrlSpecifier(specifier: string): boolean {
+  return /^(https?|file):/.test(specifier);
+}
+
+/** Whether a specifier is resolved by unik's own import map or by Deno (no fetch). */
+export function isBuiltinSpecifier(specifier: string): boolean {
+  return specifier === "unik" || specifier.startsWith("unik/") || specifier.startsWith("node:");
+}
+
+/** Whether a specifier is relative to the module that imports it. */
+export function isRelativeSpecifier(specifier: string): boolean {
+  return specifier.startsWith("./") || specifier.startsWith("../");
+}

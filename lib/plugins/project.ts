@@ -1,0 +1,89 @@
+/**
+ * The plugins a project's config.ts imports by URL: found in its source, resolved against
+ * `unik.lock` (from the cache, else downloaded and verified) and, for a plugin not locked yet,
+ * hashed so that the command can record it once it succeeds.
+ * @module
+ */
+
+import { pluginError } from "../errors.ts";
+import { cacheDir, type Env } from "../cache_dir.ts";
+import type { PluginBundle } from "../evaluate/protocol.ts";
+import { directoryCache, type Fetcher, fetchModule } from "./fetch.ts";
+import { isUrlSpecifier, scanImports } from "./imports.ts";
+import { type Lock, LOCK_FILE, readLock } from "./lock.ts";
+import { type ResolvedPlugin, resolvePlugin, type Sources } from "./resolve.ts";
+
+/** Options of plugin resolution. */
+export interface PluginOptions {
+  /** Refuse any change to unik.lock. */
+  readonly frozen?: boolean;
+  /** Environment (for the cache location). */
+  readonly env: Env;
+  /** Downloads modules (tests inject failures). */
+  readonly fetch?: Fetcher;
+}
+
+/** The plugins of a project, ready for the sandbox, and the lock that records them. */
+export interface ProjectPlugins {
+  /** Verified plugins, in import order. */
+  readonly plugins: readonly ResolvedPlugin[];
+  /** The lock with every imported plugin recorded. */
+  readonly lock: Lock;
+  /** Whether `lock` differs from unik.lock on disk (new plugins to record). */
+  readonly lockChanged: boolean;
+}
+
+/** Where plugin modules come from, for a given environment. */
+export function pluginSources(env: Env, fetch: Fetcher = fetchModule): Sources {
+  return { fetch, cache: directoryCache(cacheDir(env, "plugins")) };
+}
+
+/** The plugin entry URLs config.ts imports, absolute, in source order, without duplicates. */
+export function pluginImports(configSource: string, configUrl: string): string[] {
+  const urls = scanImports(configSource)
+    .filter((s) => isUrlSpecifier(s.specifier))
+    .map((s) => {
+      const u = new URL(s.specifier, configUrl);
+      u.hash = "";
+      return u.href;
+    });
+  return [...new Set(urls)];
+}
+
+/** The text handed to the sandbox for a resolved plugin. */
+export function bundleOf(plugin: ResolvedPlugin): PluginBundle {
+  return { entry: plugin.entry, sources: plugin.sources };
+}
+
+/** Resolves the plugins config.ts imports by URL. */
+export async function resolveProjectPlugins(
+  root: string,
+  configSource: string,
+  configUrl: string,
+  options: PluginOptions,
+): Promise<ProjectPlugins> {
+  const entries = pluginImports(configSource, configUrl);
+  if (entries.length === 0) {
+    return { plugins: [], lock: { version: 1, plugins: {} }, lockChanged: false };
+  }
+  const lock = await readLock(root);
+  const sources = pluginSources(options.env, options.fetch);
+  const plugins: ResolvedPlugin[] = [];
+  const recorded = { ...lock.plugins };
+  let lockChanged = false;
+  for (const entry of entries) {
+    const locked = lock.plugins[entry];
+    if (!locked && options.frozen) {
+      throw pluginError(`${LOCK_FILE} does not record the plugin ${entry} (--frozen)`, {
+        hint: `run unik configure without --frozen (or unik plugin add) and commit ${LOCK_FILE}`,
+      });
+    }
+    const plugin = await resolvePlugin(entry, locked, sources);
+    plugins.push(plugin);
+    if (!locked) {
+      recorded[entry] = { integrity: plugin.integrity, modules: plugin.modules };
+      lockChanged = true;
+    }
+  }
+  return { plugins, lock: { version: 1, plugins: recorded }, lockChanged };
+}
