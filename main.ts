@@ -1,357 +1,25 @@
 /**
  * The `unik` command line. Configure-time keys are flags, so the command line is read in two
- * steps: find the config file, evaluate it (sandboxed) to learn its keys, then parse every
- * option with the keys added.
+ * steps: find the config file and start evaluating it (sandboxed) to learn its keys, then parse
+ * every option with the keys added. The option parser and the commands load while the worker
+ * evaluates config.ts, so that the two overlap.
  * @module
  */
 
-import {
-  array,
-  command,
-  extendType,
-  flag,
-  multioption,
-  option,
-  optional,
-  positional,
-  restPositionals,
-  runSafely,
-  string,
-  subcommands,
-} from "cmd-ts";
 import { parseArgs } from "node:util";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { relative } from "node:path";
 import { type CliIO, processIO } from "./lib/cli/io.ts";
-import { fileExists, projectPaths } from "./lib/cli/project.ts";
-import { type KeyDesc, type KeyValue, parseKeyValue } from "./lib/dsl/key.ts";
-import { exitCodeOf, formatError, pluginError, UnikError, usageError } from "./lib/errors.ts";
-import {
-  pluginAdd,
-  pluginList,
-  pluginRemove,
-  pluginSearch,
-  pluginUpdate,
-  pluginVerify,
-} from "./lib/commands/plugin.ts";
+import { fileExists, type ProjectPaths, projectPaths } from "./lib/cli/project.ts";
+import { acquireProjectLock, type ProjectLock } from "./lib/project_lock.ts";
+import { exitCodeOf, formatError, UnikError, usageError } from "./lib/errors.ts";
 import { ConfigSession } from "./lib/evaluate/session.ts";
-import { runConfigure } from "./lib/commands/configure.ts";
-import { QUERY_INFOS, resolveInfo, runQuery } from "./lib/commands/query.ts";
-import { runDescribe } from "./lib/commands/describe.ts";
-import { runClean } from "./lib/commands/clean.ts";
-import { runBuild } from "./lib/commands/build.ts";
-import { runRun } from "./lib/commands/run.ts";
-import { typeCheck } from "./lib/commands/check.ts";
+import { pluginImports } from "./lib/plugins/imports.ts";
+import type { ProjectPlugins } from "./lib/plugins/project.ts";
 import { UNIK_VERSION } from "./lib/version.ts";
-import { TARGETS } from "./targets/mod.ts";
-import { bundleOf, type ProjectPlugins, resolveProjectPlugins } from "./lib/plugins/project.ts";
+import { COMMANDS } from "./lib/cli/command_names.ts";
 
-const COMMANDS: Record<string, string> = {
-  configure:
-    "Configure a unikernel: generate main.ml, the dune files, the opam file and a Makefile.",
-  query: "Print one generated file or fact (name, packages, opam, files, ...) without writing.",
-  describe: "Describe a unikernel: its name and keys, or its device graph with --dot.",
-  build: "Configure, then lock, install and pull the dependencies and build with dune.",
-  run: "Build, then start the unikernel with its devices attached (boot arguments after --).",
-  clean: "Remove the files configure generated (never a file of yours).",
-  check: "Type-check config.ts with deno check.",
-  plugin: "Find plugins in registries and lock them: search, add, remove, list, verify, update.",
-  help: "Show help about unik or one of its commands.",
-};
-
-/** Names unik's own options use; a key may not take them. */
-const RESERVED = new Set([
-  "file",
-  "config-file",
-  "context-file",
-  "output",
-  "dry-run",
-  "extra-repos",
-  "no-extra-repo",
-  "depext",
-  "no-depext",
-  "dot",
-  "eval",
-  "no-eval",
-  "verbose",
-  "help",
-  "version",
-  "check",
-  "frozen",
-]);
-
-function mainHelp(): string {
-  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
-  return [
-    `unik ${UNIK_VERSION} - the MirageOS unikernel builder, for config.ts`,
-    "",
-    "Usage: unik <command> [options]",
-    "",
-    "Commands:",
-    ...Object.entries(COMMANDS).map(([c, d]) => `  ${c.padEnd(width)}  ${d}`),
-    "",
-    `Targets: ${TARGETS.map((t) => t.name).join(", ")}`,
-    "",
-    "Run 'unik <command> --help' for a command's options, including the keys of ./config.ts.",
-    "",
-  ].join("\n");
-}
-
-function keyDescription(k: KeyDesc): string {
-  const parts = [k.doc ?? ""];
-  if (k.values) parts.push(`one of: ${k.values.join(", ")}.`);
-  if (k.name === "target") parts.push("Default: $MODE, else unix (macosx on macOS).");
-  else if (k.kind !== "flag" && k.default !== null && k.default !== undefined) {
-    parts.push(`Default: ${Array.isArray(k.default) ? k.default.join(",") : k.default}.`);
-  }
-  return parts.filter((p) => p).join(" ");
-}
-
-function keyOption(k: KeyDesc) {
-  const common = {
-    long: k.name,
-    description: keyDescription(k),
-    ...(k.short ? { short: k.short } : {}),
-  };
-  if (k.kind === "flag") return flag(common);
-  if (k.kind === "list") {
-    return multioption({
-      ...common,
-      type: extendType(array(string), {
-        from: (xs: string[]) => Promise.resolve(xs.flatMap((x) => parseKeyValue(k, x) as string[])),
-      }),
-    });
-  }
-  const type = extendType(string, {
-    displayName: k.docv ?? k.kind.toUpperCase(),
-    from: (s: string) => {
-      try {
-        return Promise.resolve(parseKeyValue(k, s));
-      } catch (e) {
-        return Promise.reject(new Error((e as Error).message));
-      }
-    },
-  });
-  return option({ ...common, type: optional(type) });
-}
-
-const staticOptions = {
-  file: option({
-    long: "file",
-    short: "f",
-    type: optional(string),
-    description:
-      "The configuration file (default config.ts). Its directory is the build directory.",
-  }),
-  contextFile: option({
-    long: "context-file",
-    type: optional(string),
-    description: "The saved context to read key values from (default <build dir>/mirage/context).",
-  }),
-  output: option({
-    long: "output",
-    short: "o",
-    type: optional(string),
-    description:
-      "Name of the output: main file, artifact and opam name (describe --dot: the dot file).",
-  }),
-};
-
-const repoOptions = {
-  extraRepos: option({
-    long: "extra-repos",
-    type: optional(string),
-    description: "Overlay opam repositories NAME1:URL1,NAME2:URL2,... (env MIRAGE_EXTRA_REPOS).",
-  }),
-  noExtraRepo: flag({ long: "no-extra-repo", description: "Use no overlay repository." }),
-  depext: flag({ long: "depext", description: "Install external dependencies (the default)." }),
-  noDepext: flag({ long: "no-depext", description: "Do not install external dependencies." }),
-};
-
-const frozen = flag({
-  long: "frozen",
-  description: "Refuse any change to unik.lock (a plugin imported by URL must be locked).",
-});
-
-type AnyArg = Parameters<typeof command>[0]["args"][string];
-
-function buildCommand(name: string, keys: readonly KeyDesc[]) {
-  const keyArgs: Record<string, AnyArg> = Object.fromEntries(
-    keys.map((k) => [`key:${k.name}`, keyOption(k)]),
-  );
-  const specific: Record<string, AnyArg> = name === "configure"
-    ? {
-      ...repoOptions,
-      dryRun: flag({ long: "dry-run", description: "Print what would be written; write nothing." }),
-      check: flag({ long: "check", description: "Type-check config.ts first (cached)." }),
-      frozen,
-    }
-    : name === "query"
-    ? {
-      ...repoOptions,
-      info: positional({
-        type: optional(string),
-        displayName: "INFO",
-        description: `What to print: ${QUERY_INFOS.join(", ")} (default packages).`,
-      }),
-    }
-    : name === "describe"
-    ? {
-      dot: flag({ long: "dot", description: "Print the device graph in Graphviz dot form." }),
-      eval: flag({ long: "eval", description: "Evaluate every configure-time choice." }),
-      noEval: flag({ long: "no-eval", description: "Keep choices whose keys are not set." }),
-      verbose: flag({
-        long: "verbose",
-        short: "v",
-        description: "Also list libraries and packages.",
-      }),
-    }
-    : name === "build" || name === "run"
-    ? {
-      ...repoOptions,
-      frozen,
-      offline: flag({ long: "offline", description: "Run no opam step: build from duniverse/." }),
-      duniverse: option({
-        long: "duniverse",
-        type: optional(string),
-        description: "With --offline: a local directory of package sources to build from.",
-      }),
-      ...(name === "run"
-        ? {
-          net: multioption({
-            long: "net",
-            type: array(string),
-            description:
-              "NAME=TAP: the host tap interface of network device NAME (default tap0, tap1, ...).",
-          }),
-          block: multioption({
-            long: "block",
-            type: array(string),
-            description: "NAME=FILE: the image file of block device NAME (default: ./NAME).",
-          }),
-          mem: option({
-            long: "mem",
-            type: optional(extendType(string, {
-              displayName: "MB",
-              from: (s: string) =>
-                /^[1-9]\d*$/.test(s) ? Promise.resolve(Number(s)) : Promise.reject(
-                  new Error(`invalid memory size '${s}', expected a number of MiB`),
-                ),
-            })),
-            description: "Memory of the unikernel in MiB (default 512).",
-          }),
-        }
-        : {}),
-    }
-    : name === "clean"
-    ? { dryRun: flag({ long: "dry-run", description: "Print what would be removed." }) }
-    : {};
-  return command({
-    name: `unik ${name}`,
-    description: COMMANDS[name],
-    args: { ...staticOptions, ...specific, ...keyArgs },
-    handler: (args) => args,
-  });
-}
-
-const PLUGIN_COMMANDS: Record<string, string> = {
-  search: "List the plugins of the registries whose name or description matches TERM.",
-  add: "Add NAME[@RANGE] from a registry: download it, check its hash and record it in unik.lock.",
-  remove: "Remove plugins (NAME or URL) from unik.lock.",
-  list: "List the plugins of unik.lock and whether they are cached.",
-  verify: "Download the locked plugins again and check that they still match unik.lock.",
-  update: "Move plugins to their newest registry version, or re-lock a plugin's new content.",
-};
-
-function pluginSubcommand(name: string) {
-  const registry = multioption({
-    long: "registry",
-    type: array(string),
-    description: "A registry index URL or path, searched before the configured ones.",
-  });
-  const args: Record<string, AnyArg> = name === "search"
-    ? { registry, term: positional({ type: optional(string), displayName: "TERM" }) }
-    : name === "add"
-    ? { registry, frozen, request: positional({ type: string, displayName: "NAME[@RANGE]" }) }
-    : name === "list"
-    ? {}
-    : {
-      names: restPositionals({ type: string, displayName: "NAME|URL" }),
-      ...(name === "verify" ? {} : { frozen }),
-      ...(name === "update" ? { registry } : {}),
-    };
-  return command({
-    name: `unik plugin ${name}`,
-    description: PLUGIN_COMMANDS[name],
-    args,
-    handler: (parsed) => ({ name, ...parsed } as Parsed),
-  });
-}
-
-async function runPluginCommand(argv: string[], io: CliIO): Promise<number> {
-  const cmd = subcommands({
-    name: "unik plugin",
-    description: COMMANDS.plugin,
-    cmds: Object.fromEntries(Object.keys(PLUGIN_COMMANDS).map((n) => [n, pluginSubcommand(n)])),
-  });
-  const result = await runSafely(cmd, argv);
-  if (result._tag === "error") {
-    const { message, exitCode, into } = result.error.config;
-    const text = stripAnsi(message) + "\n";
-    if (into === "stdout") io.out(text);
-    else io.err(text);
-    return exitCode === 0 ? 0 : exitCodeOf("usage");
-  }
-  const args = (result.value as { value: Parsed }).value;
-  const ctx = {
-    root: io.cwd,
-    io,
-    registries: args.registry as string[] | undefined,
-    frozen: args.frozen as boolean | undefined,
-  };
-  const names = (args.names as string[] | undefined) ?? [];
-  switch (args.name) {
-    case "search":
-      await pluginSearch(ctx, args.term as string | undefined);
-      return 0;
-    case "add":
-      await pluginAdd(ctx, args.request as string);
-      return 0;
-    case "remove": {
-      const config = projectPaths(io.cwd, undefined, undefined).configPath;
-      const text = await Deno.readTextFile(config).catch(() => undefined);
-      await pluginRemove(
-        ctx,
-        names,
-        text === undefined ? undefined : {
-          text,
-          url: pathToFileURL(config).href,
-        },
-      );
-      return 0;
-    }
-    case "list":
-      await pluginList(ctx);
-      return 0;
-    case "verify": {
-      const failed = await pluginVerify(ctx, names);
-      if (failed === 0) return 0;
-      throw pluginError(`${failed} plugin(s) no longer match unik.lock`, {
-        hint: "do not build with them; if the change is expected, run unik plugin update NAME",
-      });
-    }
-    case "update":
-      await pluginUpdate(ctx, names);
-      return 0;
-  }
-  throw usageError(`unknown plugin command ${args.name}`);
-}
-
-function stripAnsi(text: string): string {
-  // deno-lint-ignore no-control-regex
-  return text.replace(/\x1b\[[0-9;]*m/g, "");
-}
-
+/** Reads the options needed before the config is evaluated. */
 function prescan(rest: string[]) {
   const normalized = rest.map((a) => a.replace(/^--config-file(?==|$)/, "--file"));
   const { values } = parseArgs({
@@ -374,34 +42,7 @@ function prescan(rest: string[]) {
   };
 }
 
-function checkKeyNames(keys: readonly KeyDesc[]): void {
-  for (const k of keys) {
-    if (RESERVED.has(k.name)) {
-      throw new UnikError("config", `the key name ${k.name} is reserved by unik's own options`, {
-        hint: "rename the key",
-      });
-    }
-    if (k.short && ["f", "o", "v", "h"].includes(k.short)) {
-      throw new UnikError(
-        "config",
-        `the key ${k.name} uses the short flag -${k.short}, reserved by unik`,
-      );
-    }
-  }
-}
-
-type Parsed = Record<string, unknown>;
-
-function keyValues(parsed: Parsed, keys: readonly KeyDesc[]): Record<string, KeyValue> {
-  const out: Record<string, KeyValue> = {};
-  for (const k of keys) {
-    const v = parsed[`key:${k.name}`];
-    if (v === undefined || v === false && k.kind === "flag") continue;
-    if (Array.isArray(v) && v.length === 0) continue;
-    out[k.name] = v as KeyValue;
-  }
-  return out;
-}
+const loadCommands = () => import("./lib/cli/commands.ts");
 
 async function runCommand(name: string, argv: string[], io: CliIO): Promise<number> {
   const dash = name === "run" ? argv.indexOf("--") : -1;
@@ -409,96 +50,64 @@ async function runCommand(name: string, argv: string[], io: CliIO): Promise<numb
   const bootArgs = dash < 0 ? [] : argv.slice(dash + 1);
   const scan = prescan(rest);
   const paths = projectPaths(io.cwd, scan.file, scan.contextFile);
+  const commands = loadCommands();
+  const writes = ["configure", "build", "run", "clean"].includes(name) && !scan.help &&
+    !rest.includes("--dry-run");
+  const lock = writes ? await lockProject(paths.root, name, io) : undefined;
+  try {
+    return await evaluateAndRun(name, rest, bootArgs, scan, paths, commands, io);
+  } finally {
+    lock?.release();
+  }
+}
+
+/** Takes the project lock for a command that writes, saying so when it has to wait. */
+function lockProject(root: string, command: string, io: CliIO): Promise<ProjectLock> {
+  return acquireProjectLock(root, `unik ${command}`, {
+    onWait: (h) => io.err(`Waiting for unik (pid ${h.pid}, '${h.command}') to finish...\n`),
+  });
+}
+
+async function evaluateAndRun(
+  name: string,
+  rest: string[],
+  bootArgs: string[],
+  scan: ReturnType<typeof prescan>,
+  paths: ProjectPaths,
+  commands: ReturnType<typeof loadCommands>,
+  io: CliIO,
+): Promise<number> {
   const hasConfig = await fileExists(paths.configPath);
   let session: ConfigSession | undefined;
   let plugins: ProjectPlugins | undefined;
   if (hasConfig && name !== "clean" && name !== "check") {
     const source = await Deno.readTextFile(paths.configPath);
-    plugins = await resolveProjectPlugins(
-      paths.root,
-      source,
-      pathToFileURL(paths.configPath).href,
-      {
+    const configUrl = pathToFileURL(paths.configPath).href;
+    if (pluginImports(source, configUrl).length > 0) {
+      // Plugin resolution (zod, hashing, downloads) is loaded only for configs that need it.
+      const { resolveProjectPlugins } = await import("./lib/plugins/project.ts");
+      plugins = await resolveProjectPlugins(paths.root, source, configUrl, {
         frozen: scan.frozen,
         env: io.env,
-      },
+      });
+    }
+    const opening = ConfigSession.open(
+      paths.configPath,
+      paths.root,
+      plugins?.plugins.map((p) => ({ entry: p.entry, sources: p.sources })),
+      io.env.UNIK_EVAL_TIMEOUT_MS ? Number(io.env.UNIK_EVAL_TIMEOUT_MS) : undefined,
     );
-    session = await ConfigSession.open(paths.configPath, paths.root, plugins.plugins.map(bundleOf));
+    // Keep a failed command-module load from going unobserved while the worker runs.
+    commands.catch(() => {});
+    session = await opening;
   } else if (!hasConfig && !scan.help && name !== "clean") {
     throw new UnikError("config", `configuration file ${paths.configFile} missing`, {
       hint: "write a config.ts in this directory, or name one with -f FILE",
     });
   }
   try {
-    const keys = session?.loaded.keys ?? [];
-    checkKeyNames(keys);
-    const result = await runSafely(buildCommand(name, keys), scan.normalized);
-    if (result._tag === "error") {
-      const { message, exitCode, into } = result.error.config;
-      const text = stripAnsi(message) + "\n";
-      if (into === "stdout") io.out(text);
-      else io.err(text);
-      return exitCode === 0 ? 0 : exitCodeOf("usage");
-    }
-    const args = result.value as Parsed;
-    const common = {
-      keys: keyValues(args, keys),
-      output: args.output as string | undefined,
-      extraRepos: args.extraRepos as string | undefined,
-      noExtraRepo: args.noExtraRepo as boolean | undefined,
-      noDepext: args.noDepext as boolean | undefined,
-      env: io.env,
-      pluginLock: plugins && { lock: plugins.lock, changed: plugins.lockChanged },
-    };
-    switch (name) {
-      case "configure":
-        if (args.check) await typeCheck(paths.configPath, io.env);
-        await runConfigure(paths, session!, { ...common, dryRun: args.dryRun as boolean }, io);
-        return 0;
-      case "query":
-        await runQuery(
-          paths,
-          session!,
-          resolveInfo((args.info as string) ?? "packages"),
-          common,
-          io,
-        );
-        return 0;
-      case "describe":
-        await runDescribe(paths, session!, {
-          ...common,
-          output: undefined,
-          dot: args.dot as boolean,
-          dotOutput: args.dot ? args.output as string | undefined : undefined,
-          eval: args.eval ? true : args.noEval ? false : undefined,
-          verbose: args.verbose as boolean,
-        }, io);
-        return 0;
-      case "build":
-        await runBuild(paths, session!, {
-          ...common,
-          offline: args.offline as boolean,
-          duniverse: args.duniverse as string | undefined,
-        }, io);
-        return 0;
-      case "run":
-        return await runRun(paths, session!, {
-          ...common,
-          offline: args.offline as boolean,
-          duniverse: args.duniverse as string | undefined,
-          nets: args.net as string[],
-          blocks: args.block as string[],
-          memory: args.mem as number | undefined,
-          args: bootArgs,
-        }, io);
-      case "clean":
-        await runClean(paths, io, args.dryRun as boolean);
-        return 0;
-      case "check":
-        io.out(`config.ts type-checks (${await typeCheck(paths.configPath, io.env)})\n`);
-        return 0;
-    }
-    throw usageError(`unknown command ${name}`);
+    const { runConfigCommand } = await commands;
+    return await runConfigCommand(name, scan.normalized, bootArgs, paths, session, plugins, io);
   } finally {
     session?.close();
   }
@@ -518,7 +127,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
   try {
     const [first, ...rest] = argv;
     if (first === undefined || first === "--help" || first === "-h") {
-      io.out(mainHelp());
+      io.out((await loadCommands()).mainHelp());
       return 0;
     }
     if (first === "--version") {
@@ -527,15 +136,24 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     }
     if (first === "help") {
       const topic = rest[0];
-      if (topic === undefined) io.out(mainHelp());
+      if (topic === undefined) io.out((await loadCommands()).mainHelp());
       else if (topic === "topics") io.out(`${Object.keys(COMMANDS).join(" ")}\n`);
-      else if (topic === "plugin") return await runPluginCommand(["--help"], io);
-      else if (topic in COMMANDS && topic !== "help") {
+      else if (topic === "plugin") {
+        return await (await loadCommands()).runPluginCommand(["--help"], io);
+      } else if (topic in COMMANDS && topic !== "help") {
         return await runCommand(topic, ["--help"], io);
       } else throw usageError(`unknown help topic ${topic}`, { hint: "try 'unik help topics'" });
       return 0;
     }
-    if (first === "plugin") return await runPluginCommand(rest, io);
+    if (first === "plugin") {
+      const writes = ["add", "remove", "update"].includes(rest[0]) && !rest.includes("--help");
+      const lock = writes ? await lockProject(io.cwd, `plugin ${rest[0]}`, io) : undefined;
+      try {
+        return await (await loadCommands()).runPluginCommand(rest, io);
+      } finally {
+        lock?.release();
+      }
+    }
     if (!(first in COMMANDS)) {
       throw usageError(`unknown command '${first}'`, {
         hint: `commands: ${Object.keys(COMMANDS).join(", ")}`,

@@ -62,7 +62,30 @@ function keysFromArgv(argv: readonly string[], keys: readonly KeyDesc[]): Record
   return out;
 }
 
-/** Parses a context file's text; `keys` lets mirage's argv format be read. */
+/** Why a JSON value cannot be the value of a key, or undefined when it can. */
+function keyValueProblem(desc: KeyDesc, value: unknown): string | undefined {
+  const shown = JSON.stringify(value);
+  if (value === null && desc.optional) return undefined;
+  switch (desc.kind) {
+    case "int":
+      return Number.isInteger(value) ? undefined : `(${shown}) is not an integer`;
+    case "bool":
+    case "flag":
+      return typeof value === "boolean" ? undefined : `(${shown}) is not a boolean`;
+    case "string":
+      return typeof value === "string" ? undefined : `(${shown}) is not a string`;
+    case "enum":
+      return typeof value === "string" && desc.values?.includes(value)
+        ? undefined
+        : `(${shown}) is not one of ${desc.values?.join(", ")}`;
+    case "list":
+      return Array.isArray(value) && value.every((v) => typeof v === "string")
+        ? undefined
+        : `(${shown}) is not a list of strings`;
+  }
+}
+
+/** Parses a context file's text; `keys` lets mirage's argv format be read and checks values. */
 export function parseContext(text: string, path: string, keys: readonly KeyDesc[]): SavedContext {
   if (text.trimStart().startsWith("{")) {
     let data: unknown;
@@ -79,6 +102,15 @@ export function parseContext(text: string, path: string, keys: readonly KeyDesc[
       throw configError(`${path}: malformed context file: expected keys, files and artifacts`, {
         hint: "remove it (unik clean) and configure again",
       });
+    }
+    for (const [name, value] of Object.entries(d.keys!)) {
+      const desc = keys.find((k) => k.name === name);
+      const problem = desc && keyValueProblem(desc, value);
+      if (problem) {
+        throw configError(`${path}: the saved value of key ${name} ${problem}`, {
+          hint: `give --${name}=VALUE on the command line, or remove the file (unik clean)`,
+        });
+      }
     }
     return {
       unik: String(d.unik ?? ""),

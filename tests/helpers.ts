@@ -12,6 +12,7 @@ import { type Impl, register } from "unik";
 import type { KeyValue } from "../lib/dsl/key.ts";
 import { configure, type Configured } from "../lib/configure.ts";
 import { projectRoot } from "../lib/project.ts";
+import type { FileSystem } from "../lib/write.ts";
 
 /** The repository root. */
 export const REPO = fileURLToPath(new URL("../", import.meta.url));
@@ -31,6 +32,7 @@ export async function unik(
   cwd: string,
   args: readonly string[],
   env: Record<string, string> = {},
+  fs?: FileSystem,
 ): Promise<RunResult> {
   let stdout = "";
   let stderr = "";
@@ -39,6 +41,7 @@ export async function unik(
     env: { NO_COLOR: "1", ...env },
     out: (t) => (stdout += t),
     err: (t) => (stderr += t),
+    fs,
   });
   return { code, stdout, stderr };
 }

@@ -4,6 +4,8 @@
  * @module
  */
 
+import type { FileSystem } from "../write.ts";
+
 /** Where a command runs and prints. */
 export interface CliIO {
   /** The working directory: the project root. */
@@ -14,6 +16,8 @@ export interface CliIO {
   out(text: string): void;
   /** Prints to standard error. */
   err(text: string): void;
+  /** The file operations used to write generated files (tests inject failing ones). */
+  readonly fs?: FileSystem;
 }
 
 const encoder = new TextEncoder();

@@ -27,5 +27,11 @@ export async function runClean(paths: ProjectPaths, io: CliIO, dryRun = false): 
     for (const f of Object.keys(files)) io.err(`* Rm ${f}\n`);
     return Object.keys(files);
   }
-  return await removeGenerated(paths.root, files, generatedDirs(paths.buildDir), sha256);
+  return await removeGenerated(
+    paths.root,
+    files,
+    generatedDirs(paths.buildDir),
+    sha256,
+    io.fs,
+  );
 }

@@ -12,7 +12,6 @@ import type { ProjectPaths } from "../cli/project.ts";
 import type { ConfigSession } from "../evaluate/session.ts";
 import { type FileToWrite, removeGenerated, writeAll } from "../write.ts";
 import { type CommonOptions, prepare, readSavedContext } from "./common.ts";
-import { writeLock } from "../plugins/lock.ts";
 
 /** The message printed after a successful configure. */
 export const CONFIGURED_MESSAGE =
@@ -63,13 +62,17 @@ export async function runConfigure(
     }
     return configured;
   }
-  await writeAll(paths.root, files);
-  if (options.pluginLock?.changed) await writeLock(paths.root, options.pluginLock.lock);
+  await writeAll(paths.root, files, io.fs);
+  if (options.pluginLock?.changed) {
+    // Loaded only when there is a lock to write: zod is not needed on the common path.
+    const { writeLock } = await import("../plugins/lock.ts");
+    await writeLock(paths.root, options.pluginLock.lock);
+  }
   if (saved) {
     const stale = Object.fromEntries(
       Object.entries(saved.files).filter(([p]) => !(p in hashes) && p !== contextRel),
     );
-    await removeGenerated(paths.root, stale, [], sha256);
+    await removeGenerated(paths.root, stale, [], sha256, io.fs);
   }
   if (options.announce !== false) io.out(`${CONFIGURED_MESSAGE}\n`);
   return configured;

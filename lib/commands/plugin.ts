@@ -9,7 +9,8 @@ import { pluginError } from "../errors.ts";
 import type { CliIO } from "../cli/io.ts";
 import { type Fetcher, fetchModule } from "../plugins/fetch.ts";
 import { type Lock, LOCK_FILE, type LockedPlugin, readLock, writeLock } from "../plugins/lock.ts";
-import { pluginImports, pluginSources } from "../plugins/project.ts";
+import { pluginSources } from "../plugins/project.ts";
+import { pluginImports } from "../plugins/imports.ts";
 import {
   choose,
   isStandardPlugin,

@@ -16,12 +16,7 @@ export interface RuntimeArgOptions {
 
 /** OCaml-safe identifier characters of a string: `-`, `.` and space become `_`. */
 export function ocamlify(s: string): string {
-  let out = "";
-  for (const c of s) {
-    if (/[A-Za-z0-9_]/.test(c)) out += c;
-    else if (c === "-" || c === "." || c === " ") out += "_";
-  }
-  return out;
+  return s.replace(/[-. ]/g, "_").replace(/[^A-Za-z0-9_]/g, "");
 }
 
 /** A boot-time argument whose parsed value has OCaml type `T` (a phantom for config.ts). */

@@ -18,33 +18,13 @@ import {
   rewriteImports,
   scanImports,
 } from "../plugins/imports.ts";
-import { deviceProblem, formatIssues, type Meta, MetaSchema } from "../plugins/schema.ts";
+import { deviceProblem, formatIssues, MetaSchema } from "../plugins/schema.ts";
 import { setPluginExports } from "../plugins/exports.ts";
 import { UNIK_VERSION } from "../version.ts";
 import type { PluginBundle } from "./protocol.ts";
+import { type LoadedPlugin, owners, pluginLabel } from "./plugin_owners.ts";
 
 const EXPORTS_MODULE = new URL("../plugins/exports.ts", import.meta.url).href;
-
-/** A plugin loaded in the sandbox. */
-export interface LoadedPlugin {
-  /** Its entry URL. */
-  readonly entry: string;
-  /** Its validated manifest. */
-  readonly meta: Meta;
-}
-
-/** Plugin modules by URL: who they belong to (for attributing errors). */
-const owners = new Map<string, LoadedPlugin | { entry: string; meta?: undefined }>();
-
-/** The plugin a module URL belongs to, if any. */
-export function pluginOfModule(url: string): { entry: string; meta?: Meta } | undefined {
-  return owners.get(url);
-}
-
-/** How a plugin is named in messages. */
-export function pluginLabel(p: { entry: string; meta?: Meta }): string {
-  return p.meta ? `plugin ${p.meta.name} ${p.meta.version} (${p.entry})` : `plugin ${p.entry}`;
-}
 
 function blobOf(source: string): string {
   return URL.createObjectURL(new Blob([source], { type: "application/typescript" }));

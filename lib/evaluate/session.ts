@@ -14,18 +14,20 @@ import type { Described, Loaded, PluginBundle, Reply, Request } from "./protocol
 
 const UNIK_ROOT = new URL("../../", import.meta.url);
 
-/** How long a config may take to evaluate before it is stopped (ms). */
-export const EVAL_TIMEOUT_MS = Number(Deno.env.get("UNIK_EVAL_TIMEOUT_MS") ?? 30_000);
+/** How long a config may take to evaluate before it is stopped (ms), by default. */
+export const EVAL_TIMEOUT_MS = 30_000;
 
 /** A loaded configuration, ready to configure. */
 export class ConfigSession {
   readonly #worker: Worker;
   readonly #configUrl: string;
+  readonly #timeoutMs: number;
   #loaded!: Loaded;
 
-  private constructor(worker: Worker, configUrl: string) {
+  private constructor(worker: Worker, configUrl: string, timeoutMs: number) {
     this.#worker = worker;
     this.#configUrl = configUrl;
+    this.#timeoutMs = timeoutMs;
   }
 
   /**
@@ -36,6 +38,7 @@ export class ConfigSession {
     configPath: string,
     projectRoot: string,
     plugins: readonly PluginBundle[] = [],
+    timeoutMs: number = EVAL_TIMEOUT_MS,
   ): Promise<ConfigSession> {
     const read = [projectRoot];
     if (UNIK_ROOT.protocol === "file:") read.push(fileURLToPath(UNIK_ROOT));
@@ -55,7 +58,7 @@ export class ConfigSession {
       },
     });
     const configUrl = pathToFileURL(configPath).href;
-    const session = new ConfigSession(worker, configUrl);
+    const session = new ConfigSession(worker, configUrl, timeoutMs);
     try {
       session.#loaded = await session.#ask({
         type: "load",
@@ -106,14 +109,14 @@ export class ConfigSession {
         reject(
           new UnikError(
             "config",
-            `evaluating the configuration took more than ${EVAL_TIMEOUT_MS} ms`,
+            `evaluating the configuration took more than ${this.#timeoutMs} ms`,
             {
               hint:
                 "look for an endless loop in config.ts or its plugins (UNIK_EVAL_TIMEOUT_MS sets the limit)",
             },
           ),
         );
-      }, EVAL_TIMEOUT_MS);
+      }, this.#timeoutMs);
       this.#worker.onmessage = (e: MessageEvent<Reply>) => {
         clearTimeout(timer);
         if (e.data.ok) resolve(e.data.value);

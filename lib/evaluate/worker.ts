@@ -14,7 +14,7 @@ import { describeDot } from "../describe.ts";
 import { frameIn, unaliasText, userFrameOf } from "../dsl/pos.ts";
 import type { Impl } from "../dsl/impl.ts";
 import type { PluginBundle, Reply, Request } from "./protocol.ts";
-import { importWithPlugins, type LoadedPlugin, pluginLabel, pluginOfModule } from "./plugins.ts";
+import { type LoadedPlugin, pluginLabel, pluginOfModule } from "./plugin_owners.ts";
 
 interface Scope {
   onmessage: ((e: MessageEvent<Request>) => void) | null;
@@ -109,7 +109,7 @@ async function load(configUrl: string, bundles: readonly PluginBundle[]): Promis
   notices.length = 0;
   const { module: mod, plugins } = bundles.length === 0
     ? { module: await import(configUrl), plugins: [] }
-    : await importWithPlugins(configUrl, bundles);
+    : await (await import("./plugins.ts")).importWithPlugins(configUrl, bundles);
   const registration = mod.default;
   if (!(registration instanceof Registration)) {
     throw configError("the configuration registers nothing", {

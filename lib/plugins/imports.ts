@@ -91,3 +91,15 @@ export function isBuiltinSpecifier(specifier: string): boolean {
 export function isRelativeSpecifier(specifier: string): boolean {
   return specifier.startsWith("./") || specifier.startsWith("../");
 }
+
+/** The plugin entry URLs config.ts imports, absolute, in source order, without duplicates. */
+export function pluginImports(configSource: string, configUrl: string): string[] {
+  const urls = scanImports(configSource)
+    .filter((s) => isUrlSpecifier(s.specifier))
+    .map((s) => {
+      const u = new URL(s.specifier, configUrl);
+      u.hash = "";
+      return u.href;
+    });
+  return [...new Set(urls)];
+}

@@ -7,9 +7,8 @@
 
 import { pluginError } from "../errors.ts";
 import { cacheDir, type Env } from "../cache_dir.ts";
-import type { PluginBundle } from "../evaluate/protocol.ts";
 import { directoryCache, type Fetcher, fetchModule } from "./fetch.ts";
-import { isUrlSpecifier, scanImports } from "./imports.ts";
+import { pluginImports } from "./imports.ts";
 import { type Lock, LOCK_FILE, readLock } from "./lock.ts";
 import { type ResolvedPlugin, resolvePlugin, type Sources } from "./resolve.ts";
 
@@ -36,23 +35,6 @@ export interface ProjectPlugins {
 /** Where plugin modules come from, for a given environment. */
 export function pluginSources(env: Env, fetch: Fetcher = fetchModule): Sources {
   return { fetch, cache: directoryCache(cacheDir(env, "plugins")) };
-}
-
-/** The plugin entry URLs config.ts imports, absolute, in source order, without duplicates. */
-export function pluginImports(configSource: string, configUrl: string): string[] {
-  const urls = scanImports(configSource)
-    .filter((s) => isUrlSpecifier(s.specifier))
-    .map((s) => {
-      const u = new URL(s.specifier, configUrl);
-      u.hash = "";
-      return u.href;
-    });
-  return [...new Set(urls)];
-}
-
-/** The text handed to the sandbox for a resolved plugin. */
-export function bundleOf(plugin: ResolvedPlugin): PluginBundle {
-  return { entry: plugin.entry, sources: plugin.sources };
 }
 
 /** Resolves the plugins config.ts imports by URL. */

@@ -1,0 +1,444 @@
+/**
+ * The command line's options and dispatch, loaded while the sandboxed worker evaluates config.ts:
+ * every command's flags (cmd-ts), the config's keys as flags, and what each command runs.
+ * @module
+ */
+
+import {
+  array,
+  command,
+  extendType,
+  flag,
+  multioption,
+  option,
+  optional,
+  positional,
+  restPositionals,
+  runSafely,
+  string,
+  subcommands,
+} from "cmd-ts";
+import { pathToFileURL } from "node:url";
+import type { CliIO } from "./io.ts";
+import { type ProjectPaths, projectPaths } from "./project.ts";
+import { type KeyDesc, type KeyValue, parseKeyValue } from "../dsl/key.ts";
+import { exitCodeOf, pluginError, UnikError, usageError } from "../errors.ts";
+import type { ConfigSession } from "../evaluate/session.ts";
+import type { ProjectPlugins } from "../plugins/project.ts";
+import { runConfigure } from "../commands/configure.ts";
+import { QUERY_INFOS, resolveInfo, runQuery } from "../commands/query.ts";
+import { runDescribe } from "../commands/describe.ts";
+import { runClean } from "../commands/clean.ts";
+import { UNIK_VERSION } from "../version.ts";
+import { TARGETS } from "../../targets/mod.ts";
+import { COMMANDS } from "./command_names.ts";
+
+/** Names unik's own options use; a key may not take them. */
+const RESERVED = new Set([
+  "file",
+  "config-file",
+  "context-file",
+  "output",
+  "dry-run",
+  "extra-repos",
+  "no-extra-repo",
+  "depext",
+  "no-depext",
+  "dot",
+  "eval",
+  "no-eval",
+  "verbose",
+  "help",
+  "version",
+  "check",
+  "frozen",
+]);
+
+export function mainHelp(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  return [
+    `unik ${UNIK_VERSION} - the MirageOS unikernel builder, for config.ts`,
+    "",
+    "Usage: unik <command> [options]",
+    "",
+    "Commands:",
+    ...Object.entries(COMMANDS).map(([c, d]) => `  ${c.padEnd(width)}  ${d}`),
+    "",
+    `Targets: ${TARGETS.map((t) => t.name).join(", ")}`,
+    "",
+    "Run 'unik <command> --help' for a command's options, including the keys of ./config.ts.",
+    "",
+  ].join("\n");
+}
+
+function keyDescription(k: KeyDesc): string {
+  const parts = [k.doc ?? ""];
+  if (k.values) parts.push(`one of: ${k.values.join(", ")}.`);
+  if (k.name === "target") parts.push("Default: $MODE, else unix (macosx on macOS).");
+  else if (k.kind !== "flag" && k.default !== null && k.default !== undefined) {
+    parts.push(`Default: ${Array.isArray(k.default) ? k.default.join(",") : k.default}.`);
+  }
+  return parts.filter((p) => p).join(" ");
+}
+
+function keyOption(k: KeyDesc) {
+  const common = {
+    long: k.name,
+    description: keyDescription(k),
+    ...(k.short ? { short: k.short } : {}),
+  };
+  if (k.kind === "flag") return flag(common);
+  if (k.kind === "list") {
+    return multioption({
+      ...common,
+      type: extendType(array(string), {
+        from: (xs: string[]) => Promise.resolve(xs.flatMap((x) => parseKeyValue(k, x) as string[])),
+      }),
+    });
+  }
+  const type = extendType(string, {
+    displayName: k.docv ?? k.kind.toUpperCase(),
+    from: (s: string) => {
+      try {
+        return Promise.resolve(parseKeyValue(k, s));
+      } catch (e) {
+        return Promise.reject(new Error((e as Error).message));
+      }
+    },
+  });
+  return option({ ...common, type: optional(type) });
+}
+
+const staticOptions = {
+  file: option({
+    long: "file",
+    short: "f",
+    type: optional(string),
+    description:
+      "The configuration file (default config.ts). Its directory is the build directory.",
+  }),
+  contextFile: option({
+    long: "context-file",
+    type: optional(string),
+    description: "The saved context to read key values from (default <build dir>/mirage/context).",
+  }),
+  output: option({
+    long: "output",
+    short: "o",
+    type: optional(string),
+    description:
+      "Name of the output: main file, artifact and opam name (describe --dot: the dot file).",
+  }),
+};
+
+const repoOptions = {
+  extraRepos: option({
+    long: "extra-repos",
+    type: optional(string),
+    description: "Overlay opam repositories NAME1:URL1,NAME2:URL2,... (env MIRAGE_EXTRA_REPOS).",
+  }),
+  noExtraRepo: flag({ long: "no-extra-repo", description: "Use no overlay repository." }),
+  depext: flag({ long: "depext", description: "Install external dependencies (the default)." }),
+  noDepext: flag({ long: "no-depext", description: "Do not install external dependencies." }),
+};
+
+const frozen = flag({
+  long: "frozen",
+  description: "Refuse any change to unik.lock (a plugin imported by URL must be locked).",
+});
+
+type AnyArg = Parameters<typeof command>[0]["args"][string];
+
+function buildCommand(name: string, keys: readonly KeyDesc[]) {
+  const keyArgs: Record<string, AnyArg> = Object.fromEntries(
+    keys.map((k) => [`key:${k.name}`, keyOption(k)]),
+  );
+  const specific: Record<string, AnyArg> = name === "configure"
+    ? {
+      ...repoOptions,
+      dryRun: flag({ long: "dry-run", description: "Print what would be written; write nothing." }),
+      check: flag({ long: "check", description: "Type-check config.ts first (cached)." }),
+      frozen,
+    }
+    : name === "query"
+    ? {
+      ...repoOptions,
+      info: positional({
+        type: optional(string),
+        displayName: "INFO",
+        description: `What to print: ${QUERY_INFOS.join(", ")} (default packages).`,
+      }),
+    }
+    : name === "describe"
+    ? {
+      dot: flag({ long: "dot", description: "Print the device graph in Graphviz dot form." }),
+      eval: flag({ long: "eval", description: "Evaluate every configure-time choice." }),
+      noEval: flag({ long: "no-eval", description: "Keep choices whose keys are not set." }),
+      verbose: flag({
+        long: "verbose",
+        short: "v",
+        description: "Also list libraries and packages.",
+      }),
+    }
+    : name === "build" || name === "run"
+    ? {
+      ...repoOptions,
+      frozen,
+      offline: flag({ long: "offline", description: "Run no opam step: build from duniverse/." }),
+      duniverse: option({
+        long: "duniverse",
+        type: optional(string),
+        description: "With --offline: a local directory of package sources to build from.",
+      }),
+      ...(name === "run"
+        ? {
+          net: multioption({
+            long: "net",
+            type: array(string),
+            description:
+              "NAME=TAP: the host tap interface of network device NAME (default tap0, tap1, ...).",
+          }),
+          block: multioption({
+            long: "block",
+            type: array(string),
+            description: "NAME=FILE: the image file of block device NAME (default: ./NAME).",
+          }),
+          mem: option({
+            long: "mem",
+            type: optional(extendType(string, {
+              displayName: "MB",
+              from: (s: string) =>
+                /^[1-9]\d*$/.test(s) ? Promise.resolve(Number(s)) : Promise.reject(
+                  new Error(`invalid memory size '${s}', expected a number of MiB`),
+                ),
+            })),
+            description: "Memory of the unikernel in MiB (default 512).",
+          }),
+        }
+        : {}),
+    }
+    : name === "clean"
+    ? { dryRun: flag({ long: "dry-run", description: "Print what would be removed." }) }
+    : {};
+  return command({
+    name: `unik ${name}`,
+    description: COMMANDS[name],
+    args: { ...staticOptions, ...specific, ...keyArgs },
+    handler: (args) => args,
+  });
+}
+
+const PLUGIN_COMMANDS: Record<string, string> = {
+  search: "List the plugins of the registries whose name or description matches TERM.",
+  add: "Add NAME[@RANGE] from a registry: download it, check its hash and record it in unik.lock.",
+  remove: "Remove plugins (NAME or URL) from unik.lock.",
+  list: "List the plugins of unik.lock and whether they are cached.",
+  verify: "Download the locked plugins again and check that they still match unik.lock.",
+  update: "Move plugins to their newest registry version, or re-lock a plugin's new content.",
+};
+
+function pluginSubcommand(name: string) {
+  const registry = multioption({
+    long: "registry",
+    type: array(string),
+    description: "A registry index URL or path, searched before the configured ones.",
+  });
+  const args: Record<string, AnyArg> = name === "search"
+    ? { registry, term: positional({ type: optional(string), displayName: "TERM" }) }
+    : name === "add"
+    ? { registry, frozen, request: positional({ type: string, displayName: "NAME[@RANGE]" }) }
+    : name === "list"
+    ? {}
+    : {
+      names: restPositionals({ type: string, displayName: "NAME|URL" }),
+      ...(name === "verify" ? {} : { frozen }),
+      ...(name === "update" ? { registry } : {}),
+    };
+  return command({
+    name: `unik plugin ${name}`,
+    description: PLUGIN_COMMANDS[name],
+    args,
+    handler: (parsed) => ({ name, ...parsed } as Parsed),
+  });
+}
+
+export async function runPluginCommand(argv: string[], io: CliIO): Promise<number> {
+  const cmd = subcommands({
+    name: "unik plugin",
+    description: COMMANDS.plugin,
+    cmds: Object.fromEntries(Object.keys(PLUGIN_COMMANDS).map((n) => [n, pluginSubcommand(n)])),
+  });
+  const result = await runSafely(cmd, argv);
+  if (result._tag === "error") {
+    const { message, exitCode, into } = result.error.config;
+    const text = stripAnsi(message) + "\n";
+    if (into === "stdout") io.out(text);
+    else io.err(text);
+    return exitCode === 0 ? 0 : exitCodeOf("usage");
+  }
+  const args = (result.value as { value: Parsed }).value;
+  const ctx = {
+    root: io.cwd,
+    io,
+    registries: args.registry as string[] | undefined,
+    frozen: args.frozen as boolean | undefined,
+  };
+  const names = (args.names as string[] | undefined) ?? [];
+  const { pluginAdd, pluginList, pluginRemove, pluginSearch, pluginUpdate, pluginVerify } =
+    await import("../commands/plugin.ts");
+  switch (args.name) {
+    case "search":
+      await pluginSearch(ctx, args.term as string | undefined);
+      return 0;
+    case "add":
+      await pluginAdd(ctx, args.request as string);
+      return 0;
+    case "remove": {
+      const config = projectPaths(io.cwd, undefined, undefined).configPath;
+      const text = await Deno.readTextFile(config).catch(() => undefined);
+      await pluginRemove(
+        ctx,
+        names,
+        text === undefined ? undefined : {
+          text,
+          url: pathToFileURL(config).href,
+        },
+      );
+      return 0;
+    }
+    case "list":
+      await pluginList(ctx);
+      return 0;
+    case "verify": {
+      const failed = await pluginVerify(ctx, names);
+      if (failed === 0) return 0;
+      throw pluginError(`${failed} plugin(s) no longer match unik.lock`, {
+        hint: "do not build with them; if the change is expected, run unik plugin update NAME",
+      });
+    }
+    case "update":
+      await pluginUpdate(ctx, names);
+      return 0;
+  }
+  throw usageError(`unknown plugin command ${args.name}`);
+}
+
+export function stripAnsi(text: string): string {
+  // deno-lint-ignore no-control-regex
+  return text.replace(/\x1b\[[0-9;]*m/g, "");
+}
+
+function checkKeyNames(keys: readonly KeyDesc[]): void {
+  for (const k of keys) {
+    if (RESERVED.has(k.name)) {
+      throw new UnikError("config", `the key name ${k.name} is reserved by unik's own options`, {
+        hint: "rename the key",
+      });
+    }
+    if (k.short && ["f", "o", "v", "h"].includes(k.short)) {
+      throw new UnikError(
+        "config",
+        `the key ${k.name} uses the short flag -${k.short}, reserved by unik`,
+      );
+    }
+  }
+}
+
+export type Parsed = Record<string, unknown>;
+
+function keyValues(parsed: Parsed, keys: readonly KeyDesc[]): Record<string, KeyValue> {
+  const out: Record<string, KeyValue> = {};
+  for (const k of keys) {
+    const v = parsed[`key:${k.name}`];
+    if (v === undefined || v === false && k.kind === "flag") continue;
+    if (Array.isArray(v) && v.length === 0) continue;
+    out[k.name] = v as KeyValue;
+  }
+  return out;
+}
+
+/** Parses a configuration command's options (with the config's keys) and runs it. */
+export async function runConfigCommand(
+  name: string,
+  rest: string[],
+  bootArgs: string[],
+  paths: ProjectPaths,
+  session: ConfigSession | undefined,
+  plugins: ProjectPlugins | undefined,
+  io: CliIO,
+): Promise<number> {
+  const keys = session?.loaded.keys ?? [];
+  checkKeyNames(keys);
+  const result = await runSafely(buildCommand(name, keys), rest);
+  if (result._tag === "error") {
+    const { message, exitCode, into } = result.error.config;
+    const text = stripAnsi(message) + "\n";
+    if (into === "stdout") io.out(text);
+    else io.err(text);
+    return exitCode === 0 ? 0 : exitCodeOf("usage");
+  }
+  const args = result.value as Parsed;
+  const common = {
+    keys: keyValues(args, keys),
+    output: args.output as string | undefined,
+    extraRepos: args.extraRepos as string | undefined,
+    noExtraRepo: args.noExtraRepo as boolean | undefined,
+    noDepext: args.noDepext as boolean | undefined,
+    env: io.env,
+    pluginLock: plugins && { lock: plugins.lock, changed: plugins.lockChanged },
+  };
+  switch (name) {
+    case "configure":
+      if (args.check) {
+        const { typeCheck } = await import("../commands/check.ts");
+        await typeCheck(paths.configPath, io.env);
+      }
+      await runConfigure(paths, session!, { ...common, dryRun: args.dryRun as boolean }, io);
+      return 0;
+    case "query":
+      await runQuery(
+        paths,
+        session!,
+        resolveInfo((args.info as string) ?? "packages"),
+        common,
+        io,
+      );
+      return 0;
+    case "describe":
+      await runDescribe(paths, session!, {
+        ...common,
+        output: undefined,
+        dot: args.dot as boolean,
+        dotOutput: args.dot ? args.output as string | undefined : undefined,
+        eval: args.eval ? true : args.noEval ? false : undefined,
+        verbose: args.verbose as boolean,
+      }, io);
+      return 0;
+    case "build":
+      await (await import("../commands/build.ts")).runBuild(paths, session!, {
+        ...common,
+        offline: args.offline as boolean,
+        duniverse: args.duniverse as string | undefined,
+      }, io);
+      return 0;
+    case "run":
+      return await (await import("../commands/run.ts")).runRun(paths, session!, {
+        ...common,
+        offline: args.offline as boolean,
+        duniverse: args.duniverse as string | undefined,
+        nets: args.net as string[],
+        blocks: args.block as string[],
+        memory: args.mem as number | undefined,
+        args: bootArgs,
+      }, io);
+    case "clean":
+      await runClean(paths, io, args.dryRun as boolean);
+      return 0;
+    case "check": {
+      const { typeCheck } = await import("../commands/check.ts");
+      io.out(`config.ts type-checks (${await typeCheck(paths.configPath, io.env)})\n`);
+      return 0;
+    }
+  }
+  throw usageError(`unknown command ${name}`);
+}

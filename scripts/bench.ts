@@ -1,0 +1,306 @@
+/**
+ * `deno task bench`: how fast unik configures, written to BENCHMARKS.md with the machine and
+ * Deno version. `--quick` (CI) runs small sizes and few repetitions and prints the table
+ * without writing BENCHMARKS.md; no threshold is asserted either way, the targets are stated
+ * next to the numbers.
+ * @module
+ */
+
+import { join } from "node:path";
+import { cpus, totalmem } from "node:os";
+import { apply, fn, type Impl, impl, job, main, register, typ } from "unik";
+import { configure } from "../lib/configure.ts";
+import { projectRoot } from "../lib/project.ts";
+import { ConfigSession } from "../lib/evaluate/session.ts";
+import { resolveProjectPlugins } from "../lib/plugins/project.ts";
+import { startPluginHost } from "../tests/plugin_host.ts";
+
+const REPO = new URL("../", import.meta.url).pathname;
+const quick = Deno.args.includes("--quick");
+const RUNS = quick ? 3 : 15;
+const SIZES = quick ? [10, 100, 1_000] : [10, 100, 1_000, 10_000, 100_000];
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+const ms = (x: number) => x < 10 ? x.toFixed(1) : x.toFixed(0);
+
+async function copyDir(from: string, to: string): Promise<void> {
+  await Deno.mkdir(to, { recursive: true });
+  for await (const e of Deno.readDir(from)) {
+    if (e.isFile) await Deno.copyFile(join(from, e.name), join(to, e.name));
+    else if (e.isDirectory && !["mirage", "dist", "_build", "duniverse"].includes(e.name)) {
+      await copyDir(join(from, e.name), join(to, e.name));
+    }
+  }
+}
+
+/** Wall time of `unik configure -t unix` as a fresh process, median over RUNS. */
+async function wholeProcess(project: string, edit: boolean): Promise<number> {
+  const dir = await Deno.makeTempDir({ prefix: "unik-bench-" });
+  await copyDir(join(REPO, project), dir);
+  const config = join(dir, "config.ts");
+  const original = await Deno.readTextFile(config);
+  const cmd = () =>
+    new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "--config", join(REPO, "deno.json"), join(REPO, "main.ts"), "configure"],
+      args0: undefined,
+      cwd: dir,
+      env: { NO_COLOR: "1", MODE: "unix" },
+      stdout: "null",
+      stderr: "piped",
+    } as Deno.CommandOptions);
+  const first = await cmd().output();
+  if (!first.success) throw new Error(new TextDecoder().decode(first.stderr));
+  const times = [];
+  for (let i = 0; i < RUNS; i++) {
+    if (edit) await Deno.writeTextFile(config, `${original}\n// edit ${Date.now()} ${i}\n`);
+    const t = performance.now();
+    const out = await cmd().output();
+    times.push(performance.now() - t);
+    if (!out.success) throw new Error(new TextDecoder().decode(out.stderr));
+  }
+  await Deno.remove(dir, { recursive: true });
+  return median(times);
+}
+
+type Shape = "chain" | "nesting" | "fan-out" | "shared";
+const t = typ("t");
+
+/** A graph of about `n` devices of the given shape, as the jobs to register. */
+function graph(shape: Shape, n: number): Impl<"job">[] {
+  if (shape === "chain") {
+    // Each device depends on the previous one (extra dependencies, not functor arguments).
+    let prev: Impl<"t"> = impl("D0", t);
+    for (let i = 1; i < n; i++) prev = impl(`D${i}`, t, { extraDeps: [prev] });
+    return [apply(main("App.Make", fn(t, job)), prev)];
+  }
+  if (shape === "nesting") {
+    // F_n(...F_2(F_1(D0))...): every level a functor application.
+    let prev: Impl<"t"> = impl("D0", t);
+    for (let i = 1; i < n; i++) prev = apply(impl(`F${i}.Make`, fn(t, t)), prev);
+    return [apply(main("App.Make", fn(t, job)), prev)];
+  }
+  if (shape === "fan-out") {
+    // n jobs over one shared device.
+    const shared = impl("Shared", t);
+    return Array.from({ length: n }, (_, i) => apply(impl(`J${i}.Make`, fn(t, job)), shared));
+  }
+  // n jobs, each applied to two of sqrt(n) shared devices.
+  const k = Math.max(2, Math.round(Math.sqrt(n)));
+  const pool = Array.from({ length: k }, (_, i) => impl(`P${i}`, t));
+  return Array.from(
+    { length: n },
+    (_, i) => apply(impl(`J${i}.Make`, fn(t, t, job)), pool[i % k], pool[(i * 7 + 1) % k]),
+  );
+}
+
+/** Graph building + evaluation + code generation in-process, and the heap it took. */
+function inProcess(shape: Shape, n: number): { ms: number; mib: number } {
+  const runs = n >= 10_000 ? (quick ? 1 : 3) : RUNS;
+  const times = [];
+  let peak = 0;
+  for (let i = 0; i < runs; i++) {
+    (globalThis as { gc?: () => void }).gc?.();
+    const before = Deno.memoryUsage().heapUsed;
+    const start = performance.now();
+    const registration = register("bench", graph(shape, n));
+    const out = configure(registration, projectRoot(registration), {
+      configFile: "config.ts",
+      projectRootUrl: `file://${REPO}`,
+      keys: { target: "unix" },
+      argv: [],
+      extraRepos: [],
+      depext: true,
+    });
+    times.push(performance.now() - start);
+    peak = Math.max(peak, Deno.memoryUsage().heapUsed - before);
+    if (!out.files.some((f) => f.path.endsWith("main.ml"))) throw new Error("no main.ml");
+  }
+  return { ms: median(times), mib: peak / 1024 / 1024 };
+}
+
+/**
+ * Plugin loading: resolution from a 127.0.0.1 host (cold) or the cache (warm), and the time the
+ * sandbox takes to load one plugin and then a second one (the validator's one-time load is the
+ * difference).
+ */
+async function pluginLoading(): Promise<
+  { cold: number; warm: number; first: number; each: number }
+> {
+  const host = await startPluginHost();
+  for (const file of ["led.ts", "names.ts"]) {
+    const text = await Deno.readTextFile(join(REPO, "tests/fixtures/plugins/acme", file));
+    host.set(`/acme2/${file}`, text.replace('"acme-led"', '"acme-led-two"'));
+  }
+  const dir = await Deno.makeTempDir({ prefix: "unik-bench-plugin-" });
+  const configs = {
+    base: 'import { register } from "unik";\nexport default register("b", []);\n',
+    one: `import { apply, fn, job, main, register } from "unik";
+import { acmeLed, led } from "${host.origin}/acme/led.ts";
+export default register("b", [apply(main("App.Make", fn(led, job)), acmeLed())]);
+`,
+    two: `import { apply, fn, job, main, register } from "unik";
+import { acmeLed, led } from "${host.origin}/acme/led.ts";
+import * as two from "${host.origin}/acme2/led.ts";
+export default register("b", [apply(main("App.Make", fn(led, led, job)), acmeLed(), two.acmeLed())]);
+`,
+  };
+  for (const [name, text] of Object.entries(configs)) {
+    await Deno.writeTextFile(join(dir, `${name}.ts`), text);
+  }
+  const cold = [];
+  const warm = [];
+  const open: Record<string, number[]> = { base: [], one: [], two: [] };
+  for (let i = 0; i < RUNS; i++) {
+    const env = { UNIK_CACHE_DIR: await Deno.makeTempDir() };
+    const url = `file://${dir}/two.ts`;
+    let t0 = performance.now();
+    const first = await resolveProjectPlugins(dir, configs.two, url, { env });
+    cold.push((performance.now() - t0) / 2);
+    await Deno.writeTextFile(join(dir, "unik.lock"), JSON.stringify(first.lock));
+    t0 = performance.now();
+    const again = await resolveProjectPlugins(dir, configs.two, url, { env, frozen: true });
+    warm.push((performance.now() - t0) / 2);
+    if (again.plugins.some((p) => p.downloaded)) throw new Error("warm load downloaded");
+    const bundles = again.plugins.map((p) => ({ entry: p.entry, sources: p.sources }));
+    for (
+      const [name, use] of [["base", []], ["one", bundles.slice(0, 1)], ["two", bundles]] as const
+    ) {
+      t0 = performance.now();
+      const session = await ConfigSession.open(join(dir, `${name}.ts`), dir, use);
+      open[name].push(performance.now() - t0);
+      session.close();
+    }
+  }
+  await host.stop();
+  const base = median(open.base);
+  const each = Math.max(0, median(open.two) - median(open.one));
+  return { cold: median(cold), warm: median(warm), first: median(open.one) - base, each };
+}
+
+const lines: string[] = [];
+const say = (s = "") => {
+  lines.push(s);
+  console.log(s);
+};
+
+const deno = Deno.version.deno;
+say("# unik benchmarks");
+say();
+say(
+  `Reproduce with \`deno task bench\` (CI runs \`deno task bench --quick\`, which writes nothing).`,
+);
+say();
+say(
+  `Machine: ${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores, ${
+    Math.round(totalmem() / 2 ** 30)
+  } GiB; Deno ${deno} (V8 ${Deno.version.v8}); ${new Date().toISOString().slice(0, 10)}. ` +
+    `Medians over ${RUNS} runs.`,
+);
+say();
+say("## Whole-process `unik configure -t unix`");
+say();
+say("| project | unchanged config.ts | after an edit to config.ts |");
+say("| --- | ---: | ---: |");
+const projects: [string, string][] = [
+  ["examples/hello", "examples/hello"],
+  ['`random` (`main "App.Make" (job @-> job) $ noop`)', "tests/fixtures/configs/random"],
+  ["examples/http (largest example)", "examples/http"],
+];
+const whole: Record<string, [number, number]> = {};
+for (const [label, dir] of projects) {
+  const same = await wholeProcess(dir, false);
+  const edited = await wholeProcess(dir, true);
+  whole[dir] = [same, edited];
+  say(`| ${label} | ${ms(same)} ms | ${ms(edited)} ms |`);
+}
+say();
+say("## Graph evaluation and code generation, in-process");
+say();
+say("| devices | chain | functor nesting | fan-out | shared devices | peak heap (largest) |");
+say("| ---: | ---: | ---: | ---: | ---: | ---: |");
+const grid: Record<number, Record<Shape, number>> = {};
+for (const n of SIZES) {
+  const row: Record<string, number> = {};
+  let mib = 0;
+  for (const shape of ["chain", "nesting", "fan-out", "shared"] as Shape[]) {
+    const r = inProcess(shape, n);
+    row[shape] = r.ms;
+    mib = Math.max(mib, r.mib);
+  }
+  grid[n] = row as Record<Shape, number>;
+  say(
+    `| ${n.toLocaleString("en")} | ${ms(row.chain)} ms | ${ms(row.nesting)} ms | ${
+      ms(row["fan-out"])
+    } ms | ${ms(row.shared)} ms | ${mib.toFixed(1)} MiB |`,
+  );
+}
+say();
+say("## Plugin loading (one plugin of two modules, from 127.0.0.1)");
+say();
+const plugin = await pluginLoading();
+say(
+  "| resolve cold (download, hash, lock) | resolve warm (cache, verify) | sandbox: first plugin (loads zod and semver) | sandbox: each further plugin |",
+);
+say("| ---: | ---: | ---: | ---: |");
+say(
+  `| ${ms(plugin.cold)} ms | ${ms(plugin.warm)} ms | ${ms(plugin.first)} ms | ${
+    ms(plugin.each)
+  } ms |`,
+);
+say();
+say("Resolution times are per plugin (two plugins resolved together, halved).");
+say();
+say("## Targets");
+say();
+const random = whole["tests/fixtures/configs/random"];
+const verdict = (ok: boolean) => ok ? "met" : "**missed**";
+say("| target | measured | |");
+say("| --- | --- | --- |");
+say(
+  `| configure, unchanged config, \`random\`: at most 60 ms (mirage 4.9: 56 ms) | ${
+    ms(random[0])
+  } ms | ${verdict(random[0] <= 60)} |`,
+);
+say(
+  `| configure after an edit, \`random\`: at most 200 ms (mirage 4.9: 426 ms) | ${
+    ms(random[1])
+  } ms | ${verdict(random[1] <= 200)} |`,
+);
+const big = SIZES.includes(10_000) ? grid[10_000] : undefined;
+if (big) {
+  const worst = Math.max(...Object.values(big));
+  say(
+    `| 10,000 devices in-process under 1 s | ${ms(worst)} ms (worst shape) | ${
+      verdict(worst < 1000)
+    } |`,
+  );
+}
+if (SIZES.includes(100_000)) {
+  const ratios = [];
+  for (let i = SIZES.indexOf(1_000); i < SIZES.length - 1; i++) {
+    for (const shape of Object.keys(grid[SIZES[i]]) as Shape[]) {
+      ratios.push(
+        grid[SIZES[i + 1]][shape] / grid[SIZES[i]][shape] / (SIZES[i + 1] / SIZES[i]) * 2,
+      );
+    }
+  }
+  const worst = Math.max(...ratios);
+  say(
+    `| linear growth 1,000 to 100,000: doubling at most 2.2x | worst doubling-equivalent ${
+      worst.toFixed(2)
+    }x | ${verdict(worst <= 2.2)} |`,
+  );
+}
+say(
+  `| warm plugin loading under 20 ms per plugin | ${
+    ms(plugin.warm + plugin.each)
+  } ms per plugin, after a one-time ${ms(plugin.first - plugin.each)} ms validator load | ${
+    verdict(plugin.warm + plugin.each < 20)
+  } |`,
+);
+if (!quick) await Deno.writeTextFile(join(REPO, "BENCHMARKS.md"), lines.join("\n") + "\n");
