@@ -11,7 +11,8 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { relative } from "node:path";
 import { type CliIO, processIO } from "./lib/cli/io.ts";
 import { fileExists, type ProjectPaths, projectPaths } from "./lib/cli/project.ts";
-import { acquireProjectLock, type ProjectLock } from "./lib/project_lock.ts";
+import { acquireProjectLock, processAlive, type ProjectLock } from "./lib/project_lock.ts";
+import { recoverInterruptedWrite } from "./lib/write.ts";
 import { exitCodeOf, formatError, UnikError, usageError } from "./lib/errors.ts";
 import { ConfigSession } from "./lib/evaluate/session.ts";
 import { pluginImports } from "./lib/plugins/imports.ts";
@@ -55,7 +56,13 @@ async function runCommand(name: string, argv: string[], io: CliIO): Promise<numb
     !rest.includes("--dry-run");
   const lock = writes ? await lockProject(paths.root, name, io) : undefined;
   try {
-    return await evaluateAndRun(name, rest, bootArgs, scan, paths, commands, io);
+    if (lock) {
+      const recovered = await recoverInterruptedWrite(paths.root, processAlive);
+      if (recovered === "completed") {
+        io.err("Completed the files an interrupted unik was writing.\n");
+      }
+    }
+    return await evaluateAndRun(name, bootArgs, scan, paths, commands, io);
   } finally {
     lock?.release();
   }
@@ -64,13 +71,14 @@ async function runCommand(name: string, argv: string[], io: CliIO): Promise<numb
 /** Takes the project lock for a command that writes, saying so when it has to wait. */
 function lockProject(root: string, command: string, io: CliIO): Promise<ProjectLock> {
   return acquireProjectLock(root, `unik ${command}`, {
+    timeoutMs: io.env.UNIK_LOCK_TIMEOUT_MS ? Number(io.env.UNIK_LOCK_TIMEOUT_MS) : undefined,
     onWait: (h) => io.err(`Waiting for unik (pid ${h.pid}, '${h.command}') to finish...\n`),
   });
 }
 
+/** Evaluates the config (for commands that need it) and runs the command. */
 async function evaluateAndRun(
   name: string,
-  rest: string[],
   bootArgs: string[],
   scan: ReturnType<typeof prescan>,
   paths: ProjectPaths,

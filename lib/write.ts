@@ -133,6 +133,7 @@ export async function writeAll(
     for (const t of staged) await fs.remove(t).catch(() => {});
     for (const d of createdDirs.reverse()) await fs.remove(d).catch(() => {});
   };
+  const journal = join(root, JOURNAL);
   try {
     for (const f of changed) {
       const abs = join(root, f.path);
@@ -142,6 +143,19 @@ export async function writeAll(
         await fs.writeText(tmp(abs), f.contents);
       } catch (e) {
         throw ioError("write", f.path, e);
+      }
+    }
+    if (changed.length > 0) {
+      // Every new file is staged: from here on, an interrupted write is finished, not undone,
+      // by the next unik (see recoverInterruptedWrite).
+      const entries = changed.map((f) => {
+        const abs = join(root, f.path);
+        return { path: abs, tmp: tmp(abs), bak: bak(abs) };
+      });
+      try {
+        await fs.writeText(journal, JSON.stringify({ pid: Deno.pid, entries }) + "\n");
+      } catch (e) {
+        throw ioError("write", JOURNAL, e);
       }
     }
     for (const f of changed) {
@@ -157,12 +171,70 @@ export async function writeAll(
     }
   } catch (e) {
     await rollback();
+    await fs.remove(journal).catch(() => {});
     throw e;
   }
   for (const f of committed) {
     if (existing.get(f.path)) await fs.remove(bak(join(root, f.path))).catch(() => {});
   }
+  if (changed.length > 0) await fs.remove(journal).catch(() => {});
   return { written: changed.map((f) => f.path), unchanged };
+}
+
+/** The journal of a write being committed, in the project root. */
+export const JOURNAL = ".unik-journal";
+
+const LEFTOVER = /^\..+\.unik-(\d+)\.(tmp|bak)$/;
+
+/**
+ * Brings a project back to a consistent state after a unik was killed while writing: a write
+ * whose journal exists had staged every file and is completed; files staged without a journal
+ * (the write had not started replacing anything) are removed. Call it holding the project lock.
+ * Returns what was done, for messages.
+ */
+export async function recoverInterruptedWrite(
+  root: string,
+  alive: (pid: number) => boolean,
+): Promise<"none" | "completed" | "cleaned"> {
+  const journal = join(root, JOURNAL);
+  let result: "none" | "completed" | "cleaned" = "none";
+  let entries: { path: string; tmp: string; bak: string }[] | undefined;
+  try {
+    const data = JSON.parse(await Deno.readTextFile(journal));
+    if (Array.isArray(data.entries) && !alive(data.pid)) entries = data.entries;
+  } catch { /* no journal, or one cut short before any file was replaced */ }
+  if (entries) {
+    for (const e of entries) {
+      try {
+        await Deno.rename(e.tmp, e.path);
+      } catch { /* already in place */ }
+      await Deno.remove(e.bak).catch(() => {});
+    }
+    result = "completed";
+  }
+  await Deno.remove(journal).catch(() => {});
+  const walk = async (dir: string, depth: number): Promise<void> => {
+    let list: Deno.DirEntry[];
+    try {
+      list = await Array.fromAsync(Deno.readDir(dir));
+    } catch {
+      return;
+    }
+    for (const entry of list) {
+      const m = LEFTOVER.exec(entry.name);
+      if (entry.isFile && m && !alive(Number(m[1]))) {
+        await Deno.remove(join(dir, entry.name)).catch(() => {});
+        if (result === "none") result = "cleaned";
+      } else if (
+        entry.isDirectory && depth > 0 &&
+        !["_build", "duniverse", ".git", "node_modules"].includes(entry.name)
+      ) {
+        await walk(join(dir, entry.name), depth - 1);
+      }
+    }
+  };
+  await walk(root, 3);
+  return result;
 }
 
 /**
