@@ -54,6 +54,7 @@ const RESERVED = new Set([
   "frozen",
 ]);
 
+/** The help of `unik` itself: the commands and the targets. */
 export function mainHelp(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
   return [
@@ -262,6 +263,7 @@ function pluginSubcommand(name: string) {
   });
 }
 
+/** Parses and runs `unik plugin SUBCOMMAND ...`; returns the exit code. */
 export async function runPluginCommand(argv: string[], io: CliIO): Promise<number> {
   const cmd = subcommands({
     name: "unik plugin",
@@ -269,13 +271,7 @@ export async function runPluginCommand(argv: string[], io: CliIO): Promise<numbe
     cmds: Object.fromEntries(Object.keys(PLUGIN_COMMANDS).map((n) => [n, pluginSubcommand(n)])),
   });
   const result = await runSafely(cmd, argv);
-  if (result._tag === "error") {
-    const { message, exitCode, into } = result.error.config;
-    const text = stripAnsi(message) + "\n";
-    if (into === "stdout") io.out(text);
-    else io.err(text);
-    return exitCode === 0 ? 0 : exitCodeOf("usage");
-  }
+  if (result._tag === "error") return reportParseError(result.error.config, io);
   const args = (result.value as { value: Parsed }).value;
   const ctx = {
     root: io.cwd,
@@ -323,7 +319,18 @@ export async function runPluginCommand(argv: string[], io: CliIO): Promise<numbe
   throw usageError(`unknown plugin command ${args.name}`);
 }
 
-export function stripAnsi(text: string): string {
+/** Prints what cmd-ts said about a command line (help or an error); returns the exit code. */
+function reportParseError(
+  config: { message: string; exitCode: number; into: "stdout" | "stderr" },
+  io: CliIO,
+): number {
+  const text = stripAnsi(config.message) + "\n";
+  if (config.into === "stdout") io.out(text);
+  else io.err(text);
+  return config.exitCode === 0 ? 0 : exitCodeOf("usage");
+}
+
+function stripAnsi(text: string): string {
   // deno-lint-ignore no-control-regex
   return text.replace(/\x1b\[[0-9;]*m/g, "");
 }
@@ -344,6 +351,7 @@ function checkKeyNames(keys: readonly KeyDesc[]): void {
   }
 }
 
+/** Parsed options, by name (cmd-ts results). */
 export type Parsed = Record<string, unknown>;
 
 function keyValues(parsed: Parsed, keys: readonly KeyDesc[]): Record<string, KeyValue> {
@@ -370,13 +378,7 @@ export async function runConfigCommand(
   const keys = session?.loaded.keys ?? [];
   checkKeyNames(keys);
   const result = await runSafely(buildCommand(name, keys), rest);
-  if (result._tag === "error") {
-    const { message, exitCode, into } = result.error.config;
-    const text = stripAnsi(message) + "\n";
-    if (into === "stdout") io.out(text);
-    else io.err(text);
-    return exitCode === 0 ? 0 : exitCodeOf("usage");
-  }
+  if (result._tag === "error") return reportParseError(result.error.config, io);
   const args = result.value as Parsed;
   const common = {
     keys: keyValues(args, keys),
