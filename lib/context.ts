@@ -26,9 +26,9 @@ export interface SavedContext {
   readonly artifacts: readonly string[];
 }
 
-/** The sha256 of a text, hex. */
-export function sha256(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
+/** The sha256 of a text or of bytes, lower-case hex. */
+export function sha256(data: string | Uint8Array): string {
+  return createHash("sha256").update(data).digest("hex");
 }
 
 /** Serialises a context. */

@@ -20,7 +20,7 @@ import {
   type RegistryVersion,
 } from "../plugins/registry.ts";
 import { resolvePlugin } from "../plugins/resolve.ts";
-import { sha256Hex } from "../plugins/hash.ts";
+import { sha256 } from "../context.ts";
 
 /** What every plugin subcommand needs. */
 export interface PluginContext {
@@ -205,7 +205,7 @@ export async function pluginVerify(ctx: PluginContext, names: readonly string[])
     const problems: string[] = [];
     for (const [module, sha] of Object.entries(p.modules)) {
       try {
-        const got = sha256Hex(await fetch(module));
+        const got = sha256(await fetch(module));
         if (got !== sha) problems.push(`${module} changed (sha256 ${got}, locked ${sha})`);
       } catch (e) {
         problems.push(`${module} unreachable: ${(e as Error).message}`);

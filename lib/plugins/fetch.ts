@@ -8,7 +8,7 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { pluginError } from "../errors.ts";
-import { sha256Hex } from "./hash.ts";
+import { sha256 } from "../context.ts";
 
 /** The largest module unik downloads. */
 export const MAX_MODULE_BYTES = 4 * 1024 * 1024;
@@ -68,7 +68,7 @@ export function directoryCache(dir: string | undefined): ModuleCache {
       if (!dir) return undefined;
       try {
         const bytes = await Deno.readFile(join(dir, sha));
-        return sha256Hex(bytes) === sha ? bytes : undefined;
+        return sha256(bytes) === sha ? bytes : undefined;
       } catch {
         return undefined;
       }

@@ -5,12 +5,7 @@
  * @module
  */
 
-import { createHash } from "node:crypto";
-
-/** Lower-case hex sha256 of some bytes. */
-export function sha256Hex(bytes: Uint8Array | string): string {
-  return createHash("sha256").update(bytes).digest("hex");
-}
+import { sha256 } from "../context.ts";
 
 /** A module URL as written in the integrity listing: relative to the entry's directory. */
 export function relativeToEntry(entryUrl: string, moduleUrl: string): string {
@@ -26,7 +21,7 @@ export function graphIntegrity(
   const lines = Object.entries(modules)
     .map(([url, sha]) => `${sha}  ${relativeToEntry(entryUrl, url)}\n`)
     .sort();
-  return `sha256-${sha256Hex(lines.join(""))}`;
+  return `sha256-${sha256(lines.join(""))}`;
 }
 
 /** An integrity as registries may write it (`sha256-<hex>` or bare hex), normalised. */

@@ -7,7 +7,8 @@
 
 import { pluginError } from "../errors.ts";
 import type { Fetcher, ModuleCache } from "./fetch.ts";
-import { graphIntegrity, sha256Hex } from "./hash.ts";
+import { sha256 } from "../context.ts";
+import { graphIntegrity } from "./hash.ts";
 import { isBuiltinSpecifier, isRelativeSpecifier, isUrlSpecifier, scanImports } from "./imports.ts";
 import type { LockedPlugin } from "./lock.ts";
 
@@ -81,7 +82,7 @@ async function bytesOf(
     if (cached) return { bytes: cached, sha: expected, downloaded: false };
   }
   const bytes = await sources.fetch(url);
-  const sha = sha256Hex(bytes);
+  const sha = sha256(bytes);
   if (expected && sha !== expected) {
     throw pluginError(
       `plugin ${entry} has changed since it was locked: ${url} has sha256 ${sha}, ` +
