@@ -11,7 +11,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { relative } from "node:path";
 import { type CliIO, processIO } from "./lib/cli/io.ts";
 import { fileExists, type ProjectPaths, projectPaths } from "./lib/cli/project.ts";
-import { acquireProjectLock, processAlive, type ProjectLock } from "./lib/project_lock.ts";
+import { acquireProjectLock, processAlive } from "./lib/project_lock.ts";
 import { recoverInterruptedWrite } from "./lib/write.ts";
 import { exitCodeOf, formatError, UnikError, usageError } from "./lib/errors.ts";
 import { ConfigSession } from "./lib/evaluate/session.ts";
@@ -54,26 +54,39 @@ async function runCommand(name: string, argv: string[], io: CliIO): Promise<numb
   const commands = loadCommands();
   const writes = ["configure", "build", "run", "clean"].includes(name) && !scan.help &&
     !rest.includes("--dry-run");
-  const lock = writes ? await lockProject(paths.root, name, io) : undefined;
-  try {
-    if (lock) {
-      const recovered = await recoverInterruptedWrite(paths.root, processAlive);
-      if (recovered === "completed") {
-        io.err("Completed the files an interrupted unik was writing.\n");
-      }
-    }
-    return await evaluateAndRun(name, bootArgs, scan, paths, commands, io);
-  } finally {
-    lock?.release();
-  }
+  return await underLock(
+    writes,
+    paths.root,
+    name,
+    io,
+    () => evaluateAndRun(name, bootArgs, scan, paths, commands, io),
+  );
 }
 
-/** Takes the project lock for a command that writes, saying so when it has to wait. */
-function lockProject(root: string, command: string, io: CliIO): Promise<ProjectLock> {
-  return acquireProjectLock(root, `unik ${command}`, {
+/**
+ * Runs `body`, holding the project lock when the command writes (saying so when it has to
+ * wait) and first bringing back any write an interrupted unik left half done.
+ */
+async function underLock<T>(
+  writes: boolean,
+  root: string,
+  command: string,
+  io: CliIO,
+  body: () => Promise<T>,
+): Promise<T> {
+  if (!writes) return await body();
+  const lock = await acquireProjectLock(root, `unik ${command}`, {
     timeoutMs: io.env.UNIK_LOCK_TIMEOUT_MS ? Number(io.env.UNIK_LOCK_TIMEOUT_MS) : undefined,
     onWait: (h) => io.err(`Waiting for unik (pid ${h.pid}, '${h.command}') to finish...\n`),
   });
+  try {
+    if (await recoverInterruptedWrite(root, processAlive) === "completed") {
+      io.err("Completed the files an interrupted unik was writing.\n");
+    }
+    return await body();
+  } finally {
+    lock.release();
+  }
 }
 
 /** Evaluates the config (for commands that need it) and runs the command. */
@@ -91,10 +104,11 @@ async function evaluateAndRun(
   if (hasConfig && name !== "clean" && name !== "check") {
     const source = await Deno.readTextFile(paths.configPath);
     const configUrl = pathToFileURL(paths.configPath).href;
-    if (pluginImports(source, configUrl).length > 0) {
+    const entries = pluginImports(source, configUrl);
+    if (entries.length > 0) {
       // Plugin resolution (zod, hashing, downloads) is loaded only for configs that need it.
       const { resolveProjectPlugins } = await import("./lib/plugins/project.ts");
-      plugins = await resolveProjectPlugins(paths.root, source, configUrl, {
+      plugins = await resolveProjectPlugins(paths.root, entries, {
         frozen: scan.frozen,
         env: io.env,
       });
@@ -102,7 +116,7 @@ async function evaluateAndRun(
     const opening = ConfigSession.open(
       paths.configPath,
       paths.root,
-      plugins?.plugins.map((p) => ({ entry: p.entry, sources: p.sources })),
+      plugins?.plugins,
       io.env.UNIK_EVAL_TIMEOUT_MS ? Number(io.env.UNIK_EVAL_TIMEOUT_MS) : undefined,
     );
     // Keep a failed command-module load from going unobserved while the worker runs.
@@ -155,12 +169,13 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     }
     if (first === "plugin") {
       const writes = ["add", "remove", "update"].includes(rest[0]) && !rest.includes("--help");
-      const lock = writes ? await lockProject(io.cwd, `plugin ${rest[0]}`, io) : undefined;
-      try {
-        return await (await loadCommands()).runPluginCommand(rest, io);
-      } finally {
-        lock?.release();
-      }
+      return await underLock(
+        writes,
+        io.cwd,
+        `plugin ${rest[0]}`,
+        io,
+        async () => (await loadCommands()).runPluginCommand(rest, io),
+      );
     }
     if (!(first in COMMANDS)) {
       throw usageError(`unknown command '${first}'`, {

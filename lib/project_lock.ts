@@ -27,7 +27,7 @@ export interface LockHolder {
 
 /** Options of {@link acquireProjectLock}. */
 export interface LockOptions {
-  /** How long to wait for another unik (ms); default `UNIK_LOCK_TIMEOUT_MS` or 10 s. */
+  /** How long to wait for another unik (ms); default 10 s. */
   readonly timeoutMs?: number;
   /** Called once when the lock is busy and unik starts waiting. */
   readonly onWait?: (holder: LockHolder) => void;
@@ -97,7 +97,7 @@ export async function acquireProjectLock(
     command,
     since: new Date().toISOString(),
   };
-  const timeout = options.timeoutMs ?? Number(Deno.env.get("UNIK_LOCK_TIMEOUT_MS") ?? 10_000);
+  const timeout = options.timeoutMs ?? 10_000;
   const deadline = Date.now() + timeout;
   let waited = false;
   for (;;) {

@@ -13,6 +13,7 @@ import { configure } from "../lib/configure.ts";
 import { projectRoot } from "../lib/project.ts";
 import { ConfigSession } from "../lib/evaluate/session.ts";
 import { resolveProjectPlugins } from "../lib/plugins/project.ts";
+import { pluginImports } from "../lib/plugins/imports.ts";
 import { startPluginHost } from "../tests/plugin_host.ts";
 
 const REPO = new URL("../", import.meta.url).pathname;
@@ -47,12 +48,11 @@ async function wholeProcess(project: string, edit: boolean): Promise<number> {
   const cmd = () =>
     new Deno.Command(Deno.execPath(), {
       args: ["run", "-A", "--config", join(REPO, "deno.json"), join(REPO, "main.ts"), "configure"],
-      args0: undefined,
       cwd: dir,
       env: { NO_COLOR: "1", MODE: "unix" },
       stdout: "null",
       stderr: "piped",
-    } as Deno.CommandOptions);
+    });
   const first = await cmd().output();
   if (!first.success) throw new Error(new TextDecoder().decode(first.stderr));
   const times = [];
@@ -168,16 +168,16 @@ export default register("b", [apply(main("App.Make", fn(led, led, job)), acmeLed
   const open: Record<string, number[]> = { base: [], one: [], two: [] };
   for (let i = 0; i < RUNS; i++) {
     const env = { UNIK_CACHE_DIR: await Deno.makeTempDir() };
-    const url = `file://${dir}/two.ts`;
+    const entries = pluginImports(configs.two, `file://${dir}/two.ts`);
     let t0 = performance.now();
-    const first = await resolveProjectPlugins(dir, configs.two, url, { env });
+    const first = await resolveProjectPlugins(dir, entries, { env });
     cold.push((performance.now() - t0) / 2);
     await Deno.writeTextFile(join(dir, "unik.lock"), JSON.stringify(first.lock));
     t0 = performance.now();
-    const again = await resolveProjectPlugins(dir, configs.two, url, { env, frozen: true });
+    const again = await resolveProjectPlugins(dir, entries, { env, frozen: true });
     warm.push((performance.now() - t0) / 2);
     if (again.plugins.some((p) => p.downloaded)) throw new Error("warm load downloaded");
-    const bundles = again.plugins.map((p) => ({ entry: p.entry, sources: p.sources }));
+    const bundles = again.plugins;
     for (
       const [name, use] of [["base", []], ["one", bundles.slice(0, 1)], ["two", bundles]] as const
     ) {

@@ -8,7 +8,6 @@
 import { pluginError } from "../errors.ts";
 import { cacheDir, type Env } from "../cache_dir.ts";
 import { directoryCache, type Fetcher, fetchModule } from "./fetch.ts";
-import { pluginImports } from "./imports.ts";
 import { type Lock, LOCK_FILE, readLock } from "./lock.ts";
 import { type ResolvedPlugin, resolvePlugin, type Sources } from "./resolve.ts";
 
@@ -37,14 +36,12 @@ export function pluginSources(env: Env, fetch: Fetcher = fetchModule): Sources {
   return { fetch, cache: directoryCache(cacheDir(env, "plugins")) };
 }
 
-/** Resolves the plugins config.ts imports by URL. */
+/** Resolves the plugins config.ts imports by URL (`entries`, as `pluginImports` finds them). */
 export async function resolveProjectPlugins(
   root: string,
-  configSource: string,
-  configUrl: string,
+  entries: readonly string[],
   options: PluginOptions,
 ): Promise<ProjectPlugins> {
-  const entries = pluginImports(configSource, configUrl);
   if (entries.length === 0) {
     return { plugins: [], lock: { version: 1, plugins: {} }, lockChanged: false };
   }
