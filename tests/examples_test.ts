@@ -2,7 +2,7 @@
 // main.ml passes the OCaml parser.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { copyOf, REPO, unik } from "./helpers.ts";
+import { copyOf, ocamlParses, REPO, unik } from "./helpers.ts";
 
 const EXAMPLES = [
   "hello",
@@ -23,19 +23,6 @@ const EXAMPLES = [
   "dhcp",
   "app_info",
 ];
-
-async function ocamlParses(file: string): Promise<string | undefined> {
-  try {
-    const out = await new Deno.Command("ocamlc", {
-      args: ["-stop-after", "parsing", "-c", file],
-      stderr: "piped",
-    }).output();
-    return out.success ? undefined : new TextDecoder().decode(out.stderr);
-  } catch (e) {
-    if (Deno.env.get("CI")) throw e;
-    return undefined;
-  }
-}
 
 Deno.test("every example of the list is in examples/", async () => {
   const dirs = [];

@@ -189,3 +189,32 @@ export async function fakeToolchain(without: readonly string[] = []) {
     },
   };
 }
+
+/** Whether ocamlc runs here (.ci/run installs it from Debian). */
+export async function ocamlcAvailable(): Promise<boolean> {
+  try {
+    return (await new Deno.Command("ocamlc", { args: ["-version"], stdout: "null", stderr: "null" })
+      .output()).success;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * What the OCaml parser says about `file`: undefined when it parses. Without ocamlc it is
+ * undefined too, except in CI, where ocamlc must be there.
+ */
+export async function ocamlParses(file: string): Promise<string | undefined> {
+  try {
+    const out = await new Deno.Command("ocamlc", {
+      args: ["-stop-after", "parsing", "-c", file],
+      cwd: dirname(file),
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    return out.success ? undefined : new TextDecoder().decode(out.stderr);
+  } catch (e) {
+    if (Deno.env.get("CI")) throw e;
+    return undefined;
+  }
+}

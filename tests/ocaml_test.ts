@@ -2,29 +2,11 @@
 // installed by .ci/run).
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { copyOf, REPO, unik } from "./helpers.ts";
+import { copyOf, ocamlcAvailable, ocamlParses, REPO, unik } from "./helpers.ts";
 
-async function hasOcamlc(): Promise<boolean> {
-  try {
-    return (await new Deno.Command("ocamlc", { args: ["-version"], stdout: "null", stderr: "null" })
-      .output()).success;
-  } catch {
-    return false;
-  }
-}
-
-const available = await hasOcamlc();
+const available = await ocamlcAvailable();
 if (!available && Deno.env.get("CI")) {
   throw new Error("ocamlc is required in CI (.ci/run installs it)");
-}
-
-async function parses(file: string): Promise<string | undefined> {
-  const out = await new Deno.Command("ocamlc", {
-    args: ["-stop-after", "parsing", "-c", file],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return out.success ? undefined : new TextDecoder().decode(out.stderr);
 }
 
 const cases: [string, string[]][] = [
@@ -42,7 +24,7 @@ for (const [fixture, args] of cases) {
       const dir = await copyOf(fixture);
       const r = await unik(dir, ["configure", ...args]);
       assert.equal(r.code, 0, r.stderr);
-      assert.equal(await parses(join(dir, "mirage/main.ml")), undefined);
+      assert.equal(await ocamlParses(join(dir, "mirage/main.ml")), undefined);
     },
   });
 }
@@ -64,7 +46,7 @@ Deno.test({
   fn: async () => {
     const files = await goldenMainMls(join(REPO, "tests/golden"));
     assert.ok(files.length >= 38, `only ${files.length} golden main.ml files`);
-    for (const f of files) assert.equal(await parses(f), undefined, f);
+    for (const f of files) assert.equal(await ocamlParses(f), undefined, f);
   },
 });
 
@@ -76,6 +58,6 @@ Deno.test({
     const file = join(dir, "main.ml");
     const good = await Deno.readTextFile(join(REPO, "tests/golden/hello-unix/mirage/main.ml"));
     await Deno.writeTextFile(file, good.replace("let () =", "let () = let"));
-    assert.match((await parses(file)) ?? "", /Syntax error|Error/);
+    assert.match((await ocamlParses(file)) ?? "", /Syntax error|Error/);
   },
 });
