@@ -8,9 +8,9 @@
 
 import { parseArgs } from "node:util";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { relative } from "node:path";
+import { join, relative } from "node:path";
 import { type CliIO, processIO } from "./lib/cli/io.ts";
-import { fileExists, type ProjectPaths, projectPaths } from "./lib/cli/project.ts";
+import { fileExists, LOCK_FILE, type ProjectPaths, projectPaths } from "./lib/cli/project.ts";
 import { acquireProjectLock, processAlive } from "./lib/project_lock.ts";
 import { recoverInterruptedWrite } from "./lib/write.ts";
 import { exitCodeOf, formatError, UnikError, usageError } from "./lib/errors.ts";
@@ -19,6 +19,17 @@ import { pluginImports } from "./lib/plugins/imports.ts";
 import type { ProjectPlugins } from "./lib/plugins/project.ts";
 import { UNIK_VERSION } from "./lib/version.ts";
 import { COMMANDS } from "./lib/cli/command_names.ts";
+import { cacheDir } from "./lib/cache_dir.ts";
+import { localModuleGraph } from "./lib/evaluate/module_graph.ts";
+import {
+  applyReplay,
+  currentInputs,
+  findReplay,
+  replayKey,
+  ReplayRecorder,
+  saveReplay,
+  sourceFingerprint,
+} from "./lib/replay.ts";
 
 /** Reads the options needed before the config is evaluated. */
 function prescan(rest: string[]) {
@@ -31,6 +42,8 @@ function prescan(rest: string[]) {
       "context-file": { type: "string" },
       help: { type: "boolean", short: "h" },
       frozen: { type: "boolean" },
+      fresh: { type: "boolean" },
+      "dry-run": { type: "boolean" },
     },
   });
   const str = (v: unknown) => (typeof v === "string" ? v : undefined);
@@ -40,6 +53,8 @@ function prescan(rest: string[]) {
     contextFile: str(values["context-file"]),
     help: values.help === true,
     frozen: values.frozen === true,
+    fresh: values.fresh === true,
+    dryRun: values["dry-run"] === true,
   };
 }
 
@@ -51,16 +66,60 @@ async function runCommand(name: string, argv: string[], io: CliIO): Promise<numb
   const bootArgs = dash < 0 ? [] : argv.slice(dash + 1);
   const scan = prescan(rest);
   const paths = projectPaths(io.cwd, scan.file, scan.contextFile);
-  const commands = loadCommands();
+  // Loaded when first needed, not for a replayed configure: it is most of unik's load time.
+  let loading: ReturnType<typeof loadCommands> | undefined;
+  const commands = () => (loading ??= loadCommands());
   const writes = ["configure", "build", "run", "clean"].includes(name) && !scan.help &&
-    !rest.includes("--dry-run");
+    !scan.dryRun;
+  const replays = cacheDir(io.env, "configure");
   return await underLock(
     writes,
     paths.root,
     name,
     io,
-    () => evaluateAndRun(name, bootArgs, scan, paths, commands, io),
+    () =>
+      name === "configure" && writes && replays
+        ? replayOrConfigure(replays, rest, scan, paths, commands, io)
+        : evaluateAndRun(name, bootArgs, scan, paths, commands, io),
   );
+}
+
+const UNIK_ROOT = new URL("./", import.meta.url);
+
+/**
+ * Configures, or replays the last configure of this project and command line when nothing it
+ * read has changed (see lib/replay.ts).
+ */
+async function replayOrConfigure(
+  replays: string,
+  argv: string[],
+  scan: ReturnType<typeof prescan>,
+  paths: ProjectPaths,
+  commands: () => ReturnType<typeof loadCommands>,
+  io: CliIO,
+): Promise<number> {
+  const key = replayKey([
+    UNIK_VERSION,
+    sourceFingerprint(UNIK_ROOT),
+    Deno.build.os,
+    paths.root,
+    paths.configPath,
+    paths.contextPath,
+    JSON.stringify(argv.filter((a) => a !== "--fresh")),
+    ...["MODE", "MIRAGE_DEFAULT_TARGET", "MIRAGE_EXTRA_REPOS"].map((v) => `${v}=${io.env[v]}`),
+  ]);
+  if (!scan.fresh) {
+    const entry = await findReplay(replays, key);
+    if (entry) {
+      await applyReplay(paths.root, entry, io);
+      return 0;
+    }
+  }
+  const recorder = new ReplayRecorder();
+  const code = await evaluateAndRun("configure", [], scan, paths, commands, io, recorder);
+  const entry = code === 0 ? recorder.entry(key) : undefined;
+  if (entry) await saveReplay(replays, entry);
+  return code;
 }
 
 /**
@@ -95,9 +154,11 @@ async function evaluateAndRun(
   bootArgs: string[],
   scan: ReturnType<typeof prescan>,
   paths: ProjectPaths,
-  commands: ReturnType<typeof loadCommands>,
+  commands: () => ReturnType<typeof loadCommands>,
   io: CliIO,
+  recorder?: ReplayRecorder,
 ): Promise<number> {
+  const loading = commands();
   const hasConfig = await fileExists(paths.configPath);
   let session: ConfigSession | undefined;
   let plugins: ProjectPlugins | undefined;
@@ -113,14 +174,21 @@ async function evaluateAndRun(
         env: io.env,
       });
     }
-    const opening = ConfigSession.open(
-      paths.configPath,
-      paths.root,
-      plugins?.plugins,
-      io.env.UNIK_EVAL_TIMEOUT_MS ? Number(io.env.UNIK_EVAL_TIMEOUT_MS) : undefined,
-    );
+    const modules = await localModuleGraph(paths.configPath);
+    if (recorder) {
+      recorder.inputs = currentInputs([
+        ...modules,
+        paths.contextPath,
+        join(paths.root, LOCK_FILE),
+      ]);
+    }
+    const opening = ConfigSession.open(paths.configPath, paths.root, {
+      plugins: plugins?.plugins,
+      timeoutMs: io.env.UNIK_EVAL_TIMEOUT_MS ? Number(io.env.UNIK_EVAL_TIMEOUT_MS) : undefined,
+      modules,
+    });
     // Keep a failed command-module load from going unobserved while the worker runs.
-    commands.catch(() => {});
+    loading.catch(() => {});
     session = await opening;
   } else if (!hasConfig && !scan.help && name !== "clean") {
     throw new UnikError("config", `configuration file ${paths.configFile} missing`, {
@@ -128,8 +196,19 @@ async function evaluateAndRun(
     });
   }
   try {
-    const { runConfigCommand } = await commands;
-    return await runConfigCommand(name, scan.normalized, bootArgs, paths, session, plugins, io);
+    const { runConfigCommand } = await loading;
+    const code = await runConfigCommand(
+      name,
+      scan.normalized,
+      bootArgs,
+      paths,
+      session,
+      plugins,
+      io,
+      recorder,
+    );
+    if (recorder && session) recorder.hermetic = session.hermetic;
+    return code;
   } finally {
     session?.close();
   }

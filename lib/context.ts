@@ -6,7 +6,6 @@
  * @module
  */
 
-import { createHash } from "node:crypto";
 import type { KeyDesc, KeyValue } from "./dsl/key.ts";
 import { parseKeyValue } from "./dsl/key.ts";
 import { configError } from "./errors.ts";
@@ -24,11 +23,6 @@ export interface SavedContext {
   readonly files: Readonly<Record<string, string>>;
   /** Build products unik may remove (relative to the project root). */
   readonly artifacts: readonly string[];
-}
-
-/** The sha256 of a text or of bytes, lower-case hex. */
-export function sha256(data: string | Uint8Array): string {
-  return createHash("sha256").update(data).digest("hex");
 }
 
 /** Serialises a context. */

@@ -57,7 +57,7 @@ export class Registration {
     this.jobs = jobs;
     this.init = init;
     this.src = src;
-    this.#pos = new LazyPos();
+    this.#pos = new LazyPos(Registration);
   }
 
   /** Where `register` was called. */

@@ -51,6 +51,22 @@ export const realFs: FileSystem = {
   },
 };
 
+/**
+ * Replaces one file whole: the data goes to a temporary file beside it, renamed over it, so a
+ * reader sees the old file or the new one, never a part. Throws what the write threw.
+ */
+export async function replaceFile(path: string, data: string | Uint8Array): Promise<void> {
+  const tmp = `${path}.tmp-${Deno.pid}`;
+  try {
+    if (typeof data === "string") await Deno.writeTextFile(tmp, data);
+    else await Deno.writeFile(tmp, data);
+    await Deno.rename(tmp, path);
+  } catch (e) {
+    await Deno.remove(tmp).catch(() => {});
+    throw e;
+  }
+}
+
 /** A file to write: path relative to the root, and contents. */
 export interface FileToWrite {
   /** Path relative to the project root. */
@@ -134,7 +150,21 @@ export async function writeAll(
     for (const d of createdDirs.reverse()) await fs.remove(d).catch(() => {});
   };
   const journal = join(root, JOURNAL);
+  const entries = changed.map((f) => {
+    const abs = join(root, f.path);
+    return { path: abs, tmp: tmp(abs), bak: bak(abs) };
+  });
+  const note = async (phase: JournalPhase) => {
+    try {
+      await fs.writeText(journal, JSON.stringify({ pid: Deno.pid, phase, entries }) + "\n");
+    } catch (e) {
+      throw ioError("write", JOURNAL, e);
+    }
+  };
   try {
+    // The journal comes first, so that the next unik knows what to undo or finish without
+    // searching the project (see recoverInterruptedWrite).
+    if (changed.length > 0) await note("staging");
     for (const f of changed) {
       const abs = join(root, f.path);
       try {
@@ -145,19 +175,8 @@ export async function writeAll(
         throw ioError("write", f.path, e);
       }
     }
-    if (changed.length > 0) {
-      // Every new file is staged: from here on, an interrupted write is finished, not undone,
-      // by the next unik (see recoverInterruptedWrite).
-      const entries = changed.map((f) => {
-        const abs = join(root, f.path);
-        return { path: abs, tmp: tmp(abs), bak: bak(abs) };
-      });
-      try {
-        await fs.writeText(journal, JSON.stringify({ pid: Deno.pid, entries }) + "\n");
-      } catch (e) {
-        throw ioError("write", JOURNAL, e);
-      }
-    }
+    // Every new file is staged: from here on, an interrupted write is finished, not undone.
+    if (changed.length > 0) await note("commit");
     for (const f of changed) {
       const abs = join(root, f.path);
       try {
@@ -181,38 +200,27 @@ export async function writeAll(
   return { written: changed.map((f) => f.path), unchanged };
 }
 
-/** The journal of a write being committed, in the project root. */
+/** The journal of a write in progress, in the project root. */
 export const JOURNAL = ".unik-journal";
+
+/** A write's journal says either "undo: remove the staged files" or "finish: rename them". */
+export type JournalPhase = "staging" | "commit";
+
+/** One file of a journaled write: its final path, its staged copy and its backup. */
+interface JournalEntry {
+  readonly path: string;
+  readonly tmp: string;
+  readonly bak: string;
+}
 
 const LEFTOVER = /^\..+\.unik-(\d+)\.(tmp|bak)$/;
 
-/**
- * Brings a project back to a consistent state after a unik was killed while writing: a write
- * whose journal exists had staged every file and is completed; files staged without a journal
- * (the write had not started replacing anything) are removed. Call it holding the project lock.
- * Returns what was done, for messages.
- */
-export async function recoverInterruptedWrite(
+/** Removes staged and backup files of dead unik processes, a few levels deep. */
+async function removeLeftovers(
   root: string,
   alive: (pid: number) => boolean,
-): Promise<"none" | "completed" | "cleaned"> {
-  const journal = join(root, JOURNAL);
-  let result: "none" | "completed" | "cleaned" = "none";
-  let entries: { path: string; tmp: string; bak: string }[] | undefined;
-  try {
-    const data = JSON.parse(await Deno.readTextFile(journal));
-    if (Array.isArray(data.entries) && !alive(data.pid)) entries = data.entries;
-  } catch { /* no journal, or one cut short before any file was replaced */ }
-  if (entries) {
-    for (const e of entries) {
-      try {
-        await Deno.rename(e.tmp, e.path);
-      } catch { /* already in place */ }
-      await Deno.remove(e.bak).catch(() => {});
-    }
-    result = "completed";
-  }
-  await Deno.remove(journal).catch(() => {});
+): Promise<boolean> {
+  let removed = false;
   const walk = async (dir: string, depth: number): Promise<void> => {
     let list: Deno.DirEntry[];
     try {
@@ -224,7 +232,7 @@ export async function recoverInterruptedWrite(
       const m = LEFTOVER.exec(entry.name);
       if (entry.isFile && m && !alive(Number(m[1]))) {
         await Deno.remove(join(dir, entry.name)).catch(() => {});
-        if (result === "none") result = "cleaned";
+        removed = true;
       } else if (
         entry.isDirectory && depth > 0 &&
         !["_build", "duniverse", ".git", "node_modules"].includes(entry.name)
@@ -234,6 +242,48 @@ export async function recoverInterruptedWrite(
     }
   };
   await walk(root, 3);
+  return removed;
+}
+
+/**
+ * Brings a project back to a consistent state after a unik was killed while writing, from the
+ * journal it left: a write still staging is undone (its staged files removed), one committing
+ * is finished. Only a journal cut short while being written needs a search of the project for
+ * staged files. Call it holding the project lock. Returns what was done, for messages.
+ */
+export async function recoverInterruptedWrite(
+  root: string,
+  alive: (pid: number) => boolean,
+): Promise<"none" | "completed" | "cleaned"> {
+  const journal = join(root, JOURNAL);
+  let text: string;
+  try {
+    text = await Deno.readTextFile(journal);
+  } catch {
+    return "none";
+  }
+  let data: { pid: number; phase: JournalPhase; entries: JournalEntry[] } | undefined;
+  try {
+    data = JSON.parse(text);
+  } catch { /* cut short: nothing was replaced yet */ }
+  if (data && alive(data.pid)) return "none";
+  let result: "none" | "completed" | "cleaned" = "none";
+  if (data?.phase !== "staging" && Array.isArray(data?.entries)) {
+    // A commit (journals of unik before 0.1 had no phase and were always written to commit).
+    for (const e of data!.entries) {
+      try {
+        await Deno.rename(e.tmp, e.path);
+      } catch { /* already in place */ }
+      await Deno.remove(e.bak).catch(() => {});
+    }
+    result = "completed";
+  } else if (data?.phase === "staging" && Array.isArray(data.entries)) {
+    for (const e of data.entries) await Deno.remove(e.tmp).catch(() => {});
+    result = "cleaned";
+  } else if (await removeLeftovers(root, alive)) {
+    result = "cleaned";
+  }
+  await Deno.remove(journal).catch(() => {});
   return result;
 }
 
@@ -245,7 +295,7 @@ export async function removeGenerated(
   root: string,
   files: Readonly<Record<string, string | null>>,
   dirs: readonly string[],
-  hash: (text: string) => string,
+  hash: (text: string) => Promise<string>,
   fs: FileSystem = realFs,
 ): Promise<string[]> {
   const removed: string[] = [];
@@ -253,7 +303,7 @@ export async function removeGenerated(
     const abs = join(root, path);
     const text = await fs.readText(abs).catch(() => undefined);
     if (text === undefined) continue;
-    const ours = digest === null || hash(text) === digest ||
+    const ours = digest === null || await hash(text) === digest ||
       (headerStyleOf(path) !== "none" && isGenerated(path, text));
     if (!ours) continue;
     try {

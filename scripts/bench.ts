@@ -45,16 +45,20 @@ async function wholeProcess(project: string, edit: boolean): Promise<number> {
   await copyDir(join(REPO, project), dir);
   const config = join(dir, "config.ts");
   const original = await Deno.readTextFile(config);
+  const cache = await Deno.makeTempDir({ prefix: "unik-bench-cache-" });
   const cmd = () =>
     new Deno.Command(Deno.execPath(), {
       args: ["run", "-A", "--config", join(REPO, "deno.json"), join(REPO, "main.ts"), "configure"],
       cwd: dir,
-      env: { NO_COLOR: "1", MODE: "unix" },
+      env: { NO_COLOR: "1", MODE: "unix", UNIK_CACHE_DIR: cache },
       stdout: "null",
       stderr: "piped",
     });
-  const first = await cmd().output();
-  if (!first.success) throw new Error(new TextDecoder().decode(first.stderr));
+  // Two runs first: the first writes the context, the second reads it back and is recorded.
+  for (let i = 0; i < 2; i++) {
+    const out = await cmd().output();
+    if (!out.success) throw new Error(new TextDecoder().decode(out.stderr));
+  }
   const times = [];
   for (let i = 0; i < RUNS; i++) {
     if (edit) await Deno.writeTextFile(config, `${original}\n// edit ${Date.now()} ${i}\n`);
@@ -64,6 +68,7 @@ async function wholeProcess(project: string, edit: boolean): Promise<number> {
     if (!out.success) throw new Error(new TextDecoder().decode(out.stderr));
   }
   await Deno.remove(dir, { recursive: true });
+  await Deno.remove(cache, { recursive: true });
   return median(times);
 }
 
@@ -182,7 +187,7 @@ export default register("b", [apply(main("App.Make", fn(led, led, job)), acmeLed
       const [name, use] of [["base", []], ["one", bundles.slice(0, 1)], ["two", bundles]] as const
     ) {
       t0 = performance.now();
-      const session = await ConfigSession.open(join(dir, `${name}.ts`), dir, use);
+      const session = await ConfigSession.open(join(dir, `${name}.ts`), dir, { plugins: use });
       open[name].push(performance.now() - t0);
       session.close();
     }

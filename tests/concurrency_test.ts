@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { hostname } from "node:os";
-import { copyOf, REPO, snapshot, tempProject, unik } from "./helpers.ts";
+import { copyOf, processEnv, REPO, snapshot, tempProject, unik } from "./helpers.ts";
 import { processAlive, PROJECT_LOCK } from "../lib/project_lock.ts";
 import { JOURNAL, recoverInterruptedWrite } from "../lib/write.ts";
 
@@ -56,7 +56,7 @@ function unikChild(dir: string, args: string[]): Deno.ChildProcess {
   return new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "--config", join(REPO, "deno.json"), join(REPO, "main.ts"), ...args],
     cwd: dir,
-    env: { NO_COLOR: "1" },
+    env: processEnv(),
     stdout: "null",
     stderr: "piped",
   }).spawn();
@@ -91,7 +91,7 @@ Deno.test("a write interrupted after staging every file is completed by the next
   // Killed after replacing a.txt (its backup kept) and before b.txt.
   await Deno.rename(entries[0].path, entries[0].bak);
   await Deno.rename(entries[0].tmp, entries[0].path);
-  await Deno.writeTextFile(join(dir, JOURNAL), JSON.stringify({ pid, entries }));
+  await Deno.writeTextFile(join(dir, JOURNAL), JSON.stringify({ pid, phase: "commit", entries }));
   assert.equal(await recoverInterruptedWrite(dir, processAlive), "completed");
   assert.deepEqual(
     Object.fromEntries(await snapshot(dir)),
@@ -101,9 +101,30 @@ Deno.test("a write interrupted after staging every file is completed by the next
 
 Deno.test("files staged before a unik was killed are removed by the next one", async () => {
   const pid = await deadPid();
-  const dir = await tempProject({ "a.txt": "old\n", [`mirage/.main.ml.unik-${pid}.tmp`]: "half" });
+  const staged = `mirage/.main.ml.unik-${pid}.tmp`;
+  const dir = await tempProject({ "a.txt": "old\n", [staged]: "half" });
+  const entries = [{ path: join(dir, "mirage/main.ml"), tmp: join(dir, staged), bak: "" }];
+  await Deno.writeTextFile(join(dir, JOURNAL), JSON.stringify({ pid, phase: "staging", entries }));
   assert.equal(await recoverInterruptedWrite(dir, processAlive), "cleaned");
   assert.deepEqual([...(await snapshot(dir)).keys()], ["a.txt"]);
+});
+
+Deno.test("a journal cut short while being written: staged files are found and removed", async () => {
+  const pid = await deadPid();
+  const dir = await tempProject({
+    "a.txt": "old\n",
+    [`mirage/.main.ml.unik-${pid}.tmp`]: "half",
+    [JOURNAL]: `{"pid":${pid},"phase":"com`,
+  });
+  assert.equal(await recoverInterruptedWrite(dir, processAlive), "cleaned");
+  assert.deepEqual([...(await snapshot(dir)).keys()], ["a.txt"]);
+});
+
+Deno.test("no journal: recovery leaves the project as it is", async () => {
+  const pid = await deadPid();
+  const dir = await tempProject({ "a.txt": "old\n", [`.b.txt.unik-${pid}.tmp`]: "kept" });
+  assert.equal(await recoverInterruptedWrite(dir, processAlive), "none");
+  assert.equal((await snapshot(dir)).size, 2);
 });
 
 Deno.test("SIGKILL during configure leaves the project fully old or fully new", async () => {

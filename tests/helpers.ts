@@ -118,6 +118,17 @@ export function configureJobs(
   });
 }
 
+let processCache: string | undefined;
+
+/**
+ * The environment of a unik run as a separate process: no colours, and a cache directory of
+ * the test run's own rather than the user's.
+ */
+export function processEnv(env: Record<string, string> = {}): Record<string, string> {
+  processCache ??= Deno.makeTempDirSync({ prefix: "unik-test-cache-" });
+  return { NO_COLOR: "1", UNIK_CACHE_DIR: processCache, ...env };
+}
+
 /** Runs `unik args` as a separate process (for commands that start other processes). */
 export async function unikProcess(
   cwd: string,
@@ -134,7 +145,7 @@ export async function unikProcess(
       ...args,
     ],
     cwd,
-    env: { NO_COLOR: "1", ...env },
+    env: processEnv(env),
     stdin: "null",
     stdout: "piped",
     stderr: "piped",

@@ -55,12 +55,12 @@ Deno.test("a plugin may not import npm:, jsr: or bare specifiers", () => {
   );
 });
 
-Deno.test("a plugin's integrity does not depend on the host serving it", () => {
-  const a = graphIntegrity("http://a.example/p/mod.ts", {
+Deno.test("a plugin's integrity does not depend on the host serving it", async () => {
+  const a = await graphIntegrity("http://a.example/p/mod.ts", {
     "http://a.example/p/mod.ts": "1".repeat(64),
     "http://a.example/p/util.ts": "2".repeat(64),
   });
-  const b = graphIntegrity("https://mirror.example/x/y/mod.ts", {
+  const b = await graphIntegrity("https://mirror.example/x/y/mod.ts", {
     "https://mirror.example/x/y/util.ts": "2".repeat(64),
     "https://mirror.example/x/y/mod.ts": "1".repeat(64),
   });

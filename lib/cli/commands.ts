@@ -25,6 +25,7 @@ import { type KeyDesc, type KeyValue, parseKeyValue } from "../dsl/key.ts";
 import { exitCodeOf, pluginError, UnikError, usageError } from "../errors.ts";
 import type { ConfigSession } from "../evaluate/session.ts";
 import type { ProjectPlugins } from "../plugins/project.ts";
+import type { ReplayRecorder } from "../replay.ts";
 import { runConfigure } from "../commands/configure.ts";
 import { QUERY_INFOS, resolveInfo, runQuery } from "../commands/query.ts";
 import { runDescribe } from "../commands/describe.ts";
@@ -52,6 +53,7 @@ const RESERVED = new Set([
   "version",
   "check",
   "frozen",
+  "fresh",
 ]);
 
 /** The help of `unik` itself: the commands and the targets. */
@@ -159,6 +161,10 @@ function buildCommand(name: string, keys: readonly KeyDesc[]) {
       ...repoOptions,
       dryRun: flag({ long: "dry-run", description: "Print what would be written; write nothing." }),
       check: flag({ long: "check", description: "Type-check config.ts first (cached)." }),
+      fresh: flag({
+        long: "fresh",
+        description: "Evaluate config.ts even when nothing it depends on has changed.",
+      }),
       frozen,
     }
     : name === "query"
@@ -374,6 +380,7 @@ export async function runConfigCommand(
   session: ConfigSession | undefined,
   plugins: ProjectPlugins | undefined,
   io: CliIO,
+  recorder?: ReplayRecorder,
 ): Promise<number> {
   const keys = session?.loaded.keys ?? [];
   checkKeyNames(keys);
@@ -388,6 +395,7 @@ export async function runConfigCommand(
     noDepext: args.noDepext as boolean | undefined,
     env: io.env,
     pluginLock: plugins && { lock: plugins.lock, changed: plugins.lockChanged },
+    recorder,
   };
   switch (name) {
     case "configure":

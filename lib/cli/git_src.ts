@@ -24,13 +24,18 @@ export function httpsRemote(url: string): string | undefined {
   return undefined;
 }
 
-/** The guessed source URL of the checkout containing `dir`, if any. */
-export async function guessSrc(dir: string): Promise<string | undefined> {
+/**
+ * The guessed source URL of the checkout containing `dir`, if any. Every file it looked at is
+ * added to `probed`.
+ */
+export async function guessSrc(dir: string, probed: string[] = []): Promise<string | undefined> {
   let d = dir;
   for (;;) {
+    probed.push(join(d, ".git", "HEAD"));
     const head = await readOr(join(d, ".git", "HEAD"));
     if (head !== undefined) {
       const branch = /^ref: refs\/heads\/(.+)$/m.exec(head)?.[1];
+      probed.push(join(d, ".git", "config"));
       const config = await readOr(join(d, ".git", "config")) ?? "";
       const origin = /\[remote "origin"\][^[]*?\burl\s*=\s*(\S+)/.exec(config)?.[1];
       const https = origin && httpsRemote(origin);

@@ -7,6 +7,9 @@
 import { isAbsolute, join, normalize, relative, resolve } from "node:path";
 import { usageError } from "../errors.ts";
 
+/** The lock of the plugins config.ts imports by URL, in the project root. */
+export const LOCK_FILE = "unik.lock";
+
 /** The default config file name. */
 export const DEFAULT_CONFIG = "config.ts";
 

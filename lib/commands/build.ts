@@ -8,7 +8,7 @@
 import { isAbsolute, join, resolve } from "node:path";
 import $ from "dax";
 import type { Configured } from "../configure.ts";
-import { sha256 } from "../context.ts";
+import { sha256 } from "../digest.ts";
 import { UnikError, usageError } from "../errors.ts";
 import type { CliIO } from "../cli/io.ts";
 import type { ProjectPaths } from "../cli/project.ts";
@@ -114,7 +114,7 @@ export async function runBuild(
       const version = (await $`ocamlc -version`.text()).trim();
       steps.push({ step: monorepo.lock(root, configured.opamName, lockFile, version) });
     } else report(`• lock monorepo dependencies: skipped, ${lockFile} is up to date`);
-    const switchFor = sha256(opamText);
+    const switchFor = await sha256(opamText);
     if (state.switchFor !== switchFor) {
       steps.push({ step: installSwitchDeps(root, opamFile, depext) });
       if (depext) steps.push({ step: monorepo.depext(root, lockFile) });

@@ -7,7 +7,7 @@
 
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { sha256 } from "../context.ts";
+import { sha256 } from "../digest.ts";
 import { cacheDir } from "../cache_dir.ts";
 import { UnikError } from "../errors.ts";
 import { UNIK_VERSION } from "../version.ts";
@@ -21,7 +21,7 @@ export async function typeCheck(
 ): Promise<"checked" | "cached"> {
   const source = await Deno.readTextFile(configPath);
   const dir = cacheDir(env, "check");
-  const stamp = dir && join(dir, sha256(`${UNIK_VERSION}\0${configPath}\0${source}`));
+  const stamp = dir && join(dir, await sha256(`${UNIK_VERSION}\0${configPath}\0${source}`));
   if (stamp) {
     try {
       await Deno.stat(stamp);

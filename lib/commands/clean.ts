@@ -5,7 +5,7 @@
  */
 
 import { relative } from "node:path";
-import { sha256 } from "../context.ts";
+import { sha256 } from "../digest.ts";
 import type { CliIO } from "../cli/io.ts";
 import type { ProjectPaths } from "../cli/project.ts";
 import { removeGenerated } from "../write.ts";

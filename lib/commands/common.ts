@@ -13,6 +13,7 @@ import type { ProjectPaths } from "../cli/project.ts";
 import type { ConfigSession } from "../evaluate/session.ts";
 import { guessSrc } from "../cli/git_src.ts";
 import type { Lock } from "../plugins/lock.ts";
+import type { ReplayRecorder } from "../replay.ts";
 import { TARGET_NAMES } from "../../targets/mod.ts";
 
 /** Options every configuration command takes. */
@@ -31,6 +32,8 @@ export interface CommonOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** The lock of the plugins config.ts imports by URL, written once configure succeeds. */
   readonly pluginLock?: { readonly lock: Lock; readonly changed: boolean };
+  /** Where configure reports what it read and did, to be replayed while nothing changed. */
+  readonly recorder?: ReplayRecorder;
 }
 
 /** Reads the saved context, if there is one. An explicit `--context-file` must exist. */
@@ -92,10 +95,14 @@ export function parseExtraRepos(text: string): [string, string][] {
   });
 }
 
-/** The stem of the host's network bridges: the first of xenbr0, br0, virbr0 that exists. */
-export async function hostBridge(): Promise<string> {
+/**
+ * The stem of the host's network bridges: the first of xenbr0, br0, virbr0 that exists. Every
+ * path it looked at is added to `probed`.
+ */
+export async function hostBridge(probed: string[] = []): Promise<string> {
   for (const stem of ["xenbr", "br", "virbr"]) {
     try {
+      probed.push(`/sys/class/net/${stem}0`);
       await Deno.stat(`/sys/class/net/${stem}0`);
       return stem;
     } catch { /* try the next one */ }
@@ -154,8 +161,8 @@ export async function prepare(
       argv,
       extraRepos: repos,
       depext: !options.noDepext,
-      autoSrc: autoSrc ? await guessSrc(paths.root) : undefined,
-      bridge: given.target === "xen" ? await hostBridge() : undefined,
+      autoSrc: autoSrc ? await guessSrc(paths.root, options.recorder?.probed) : undefined,
+      bridge: given.target === "xen" ? await hostBridge(options.recorder?.probed) : undefined,
     },
   };
 }

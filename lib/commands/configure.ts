@@ -6,7 +6,8 @@
 
 import { relative } from "node:path";
 import type { Configured } from "../configure.ts";
-import { sha256, showContext } from "../context.ts";
+import { showContext } from "../context.ts";
+import { sha256 } from "../digest.ts";
 import type { CliIO } from "../cli/io.ts";
 import type { ProjectPaths } from "../cli/project.ts";
 import type { ConfigSession } from "../evaluate/session.ts";
@@ -45,7 +46,9 @@ export async function runConfigure(
     path: f.path,
     contents: f.contents,
   }));
-  const hashes = Object.fromEntries(files.map((f) => [f.path, sha256(f.contents)]));
+  const hashes = Object.fromEntries(
+    await Promise.all(files.map(async (f) => [f.path, await sha256(f.contents)])),
+  );
   files.push({
     path: contextRel,
     contents: showContext({
@@ -55,7 +58,12 @@ export async function runConfigure(
       artifacts: [configured.artifact],
     }),
   });
-  for (const notice of session.loaded.notices) io.out(`${notice}\n`);
+  let out = "";
+  const print = (text: string) => {
+    out += text;
+    io.out(text);
+  };
+  for (const notice of session.loaded.notices) print(`${notice}\n`);
   if (options.dryRun) {
     for (const f of files) {
       io.err(`* Write to ${f.path} (${new TextEncoder().encode(f.contents).length} bytes)\n`);
@@ -68,12 +76,14 @@ export async function runConfigure(
     const { writeLock } = await import("../plugins/lock.ts");
     await writeLock(paths.root, options.pluginLock.lock);
   }
-  if (saved) {
-    const stale = Object.fromEntries(
-      Object.entries(saved.files).filter(([p]) => !(p in hashes) && p !== contextRel),
-    );
-    await removeGenerated(paths.root, stale, [], sha256, io.fs);
+  const stale = Object.fromEntries(
+    Object.entries(saved?.files ?? {}).filter(([p]) => !(p in hashes) && p !== contextRel),
+  );
+  await removeGenerated(paths.root, stale, [], sha256, io.fs);
+  if (options.announce !== false) print(`${CONFIGURED_MESSAGE}\n`);
+  // A new unik.lock is itself an input: the next configure, which reads it, is the one to record.
+  if (options.recorder && !options.pluginLock?.changed) {
+    options.recorder.effects = { files, stale, out };
   }
-  if (options.announce !== false) io.out(`${CONFIGURED_MESSAGE}\n`);
   return configured;
 }

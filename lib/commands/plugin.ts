@@ -8,7 +8,8 @@ import semver from "semver";
 import { pluginError } from "../errors.ts";
 import type { CliIO } from "../cli/io.ts";
 import { type Fetcher, fetchModule } from "../plugins/fetch.ts";
-import { type Lock, LOCK_FILE, type LockedPlugin, readLock, writeLock } from "../plugins/lock.ts";
+import { type Lock, type LockedPlugin, readLock, writeLock } from "../plugins/lock.ts";
+import { LOCK_FILE } from "../cli/project.ts";
 import { pluginSources } from "../plugins/project.ts";
 import { pluginImports } from "../plugins/imports.ts";
 import {
@@ -20,7 +21,7 @@ import {
   type RegistryVersion,
 } from "../plugins/registry.ts";
 import { resolvePlugin } from "../plugins/resolve.ts";
-import { sha256 } from "../context.ts";
+import { sha256 } from "../digest.ts";
 
 /** What every plugin subcommand needs. */
 export interface PluginContext {
@@ -205,7 +206,7 @@ export async function pluginVerify(ctx: PluginContext, names: readonly string[])
     const problems: string[] = [];
     for (const [module, sha] of Object.entries(p.modules)) {
       try {
-        const got = sha256(await fetch(module));
+        const got = await sha256(await fetch(module));
         if (got !== sha) problems.push(`${module} changed (sha256 ${got}, locked ${sha})`);
       } catch (e) {
         problems.push(`${module} unreachable: ${(e as Error).message}`);

@@ -183,7 +183,7 @@ export function impl<T>(
   type?: Typ<T>,
   options: DeviceOptions = {},
 ): Impl<T> {
-  const pos = new LazyPos();
+  const pos = new LazyPos(impl);
   if (typeof first === "string") {
     if (!type) throw configError(`impl ${first}: missing module type`);
     return deviceImpl(new Device(first, type.shape, options, pos));
@@ -345,7 +345,7 @@ export function notice(message: string): void {
  * non-functor main with no deps gets `noop` as its dep so that `start ()` delays execution.
  */
 export function main<T>(moduleName: string, type: Typ<T>, options: MainOptions = {}): Impl<T> {
-  const pos = new LazyPos();
+  const pos = new LazyPos(main);
   let deps = options.deps ?? [];
   if (!isFunctor(type.shape) && deps.length === 0) {
     notice("adding unit argument to 'start ()' (to delay execution)");

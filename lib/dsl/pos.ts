@@ -31,8 +31,11 @@ function frameFile(file: string): string {
   return aliases.get(file) ?? file;
 }
 
-/** Frames kept per captured position: at most three in the engine, then the caller's. */
-const CAPTURED_FRAMES = 5;
+/**
+ * Frames kept per captured position, starting at the caller of the eDSL function: the caller
+ * itself, or up to three engine functions above it (predefined devices call `impl` too).
+ */
+const CAPTURED_FRAMES = 4;
 
 /** The call sites V8 hands to `Error.prepareStackTrace` (the parts used here). */
 interface CallSite {
@@ -73,12 +76,16 @@ export class LazyPos {
   #trace: { stack?: unknown } | undefined;
   #pos: SourcePos | undefined | null = null;
 
-  /** Captures the stack of the current call. */
-  constructor() {
+  /**
+   * Captures the stack above `api`, the eDSL function being called: its first frame is then
+   * usually the user's call, the only one resolved.
+   */
+  // deno-lint-ignore ban-types
+  constructor(api: Function) {
     const trace: { stack?: unknown } = {};
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = CAPTURED_FRAMES;
-    Error.captureStackTrace(trace, LazyPos);
+    Error.captureStackTrace(trace, api);
     Error.stackTraceLimit = limit;
     this.#trace = trace;
   }

@@ -65,5 +65,5 @@ export function runtimeArg<T = unknown>(
   code: string,
   options: RuntimeArgOptions = {},
 ): RuntimeArg<T> {
-  return new RuntimeArg<T>(code, options, new LazyPos());
+  return new RuntimeArg<T>(code, options, new LazyPos(runtimeArg));
 }

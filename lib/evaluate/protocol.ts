@@ -53,5 +53,16 @@ export interface Described {
 
 /** Replies from the worker. */
 export type Reply =
-  | { readonly ok: true; readonly value: unknown }
-  | { readonly ok: false; readonly error: ErrorData };
+  & (
+    | { readonly ok: true; readonly value: unknown }
+    | {
+      readonly ok: false;
+      readonly error: ErrorData;
+      /** The failure is a refused read, which a wider read scope might allow. */
+      readonly readDenied?: boolean;
+    }
+  )
+  & {
+    /** The config has read the clock or random numbers so far. */
+    readonly nondeterministic?: boolean;
+  };

@@ -1,8 +1,9 @@
 /**
  * The parent side of config evaluation: starts the sandboxed worker, loads config.ts in it and
- * asks it to configure. The worker may read only the project and unik's own sources; it may not
- * write, run programs, read the environment, use the network or import anything by URL: plugins
- * reach it as text unik has verified (see lib/plugins/).
+ * asks it to configure. The worker may read only config.ts's local modules (or, when the config
+ * reads other files, the project) and unik's own sources; it may not write, run programs, read
+ * the environment, use the network or import anything by URL: plugins reach it as text unik has
+ * verified (see lib/plugins/).
  * @module
  */
 
@@ -17,32 +18,55 @@ const UNIK_ROOT = new URL("../../", import.meta.url);
 /** How long a config may take to evaluate before it is stopped (ms), by default. */
 export const EVAL_TIMEOUT_MS = 30_000;
 
+/** A refusal to read a file outside the sandbox's read scope. */
+class ReadDenied extends UnikError {}
+
+/** How to evaluate a config. */
+export interface OpenOptions {
+  /** The verified plugins config.ts imports by URL. */
+  readonly plugins?: readonly PluginBundle[];
+  /** How long evaluation may take (ms). */
+  readonly timeoutMs?: number;
+  /**
+   * The only files the config may read (its local modules). When it reads another one, it is
+   * evaluated again with the whole project readable, and the session is not `hermetic`.
+   */
+  readonly modules?: readonly string[];
+}
+
 /** A loaded configuration, ready to configure. */
 export class ConfigSession {
-  readonly #worker: Worker;
   readonly #configUrl: string;
-  readonly #timeoutMs: number;
+  readonly #projectRoot: string;
+  readonly #options: OpenOptions;
+  #worker!: Worker;
+  #modulesOnly: boolean;
   #loaded!: Loaded;
+  #nondeterministic = false;
 
-  private constructor(worker: Worker, configUrl: string, timeoutMs: number) {
-    this.#worker = worker;
-    this.#configUrl = configUrl;
-    this.#timeoutMs = timeoutMs;
+  private constructor(configPath: string, projectRoot: string, options: OpenOptions) {
+    this.#configUrl = pathToFileURL(configPath).href;
+    this.#projectRoot = projectRoot;
+    this.#options = options;
+    this.#modulesOnly = options.modules !== undefined;
   }
 
-  /**
-   * Evaluates the config file at `configPath` (absolute) for the project at `projectRoot`,
-   * with the verified plugins it imports by URL.
-   */
+  /** Evaluates the config file at `configPath` (absolute) for the project at `projectRoot`. */
   static async open(
     configPath: string,
     projectRoot: string,
-    plugins: readonly PluginBundle[] = [],
-    timeoutMs: number = EVAL_TIMEOUT_MS,
+    options: OpenOptions = {},
   ): Promise<ConfigSession> {
-    const read = [projectRoot];
+    const session = new ConfigSession(configPath, projectRoot, options);
+    await session.#widenOnDenial(() => session.#start());
+    return session;
+  }
+
+  /** Starts a worker with the current read scope and loads the config in it. */
+  async #start(): Promise<void> {
+    const read = this.#modulesOnly ? [...this.#options.modules!] : [this.#projectRoot];
     if (UNIK_ROOT.protocol === "file:") read.push(fileURLToPath(UNIK_ROOT));
-    const worker = new Worker(new URL("./worker.ts", import.meta.url), {
+    this.#worker = new Worker(new URL("./worker.ts", import.meta.url), {
       type: "module",
       deno: {
         permissions: {
@@ -57,25 +81,47 @@ export class ConfigSession {
         },
       },
     });
-    const configUrl = pathToFileURL(configPath).href;
-    const session = new ConfigSession(worker, configUrl, timeoutMs);
     try {
-      session.#loaded = await session.#ask({
+      this.#loaded = await this.#ask({
         type: "load",
-        configUrl,
-        projectRootUrl: pathToFileURL(`${projectRoot}/`).href,
-        plugins,
+        configUrl: this.#configUrl,
+        projectRootUrl: pathToFileURL(`${this.#projectRoot}/`).href,
+        plugins: this.#options.plugins ?? [],
       }) as Loaded;
     } catch (e) {
-      session.close();
+      this.close();
       throw e;
     }
-    return session;
+  }
+
+  /**
+   * Runs `step`; when the config read a file beyond its modules, starts over with the project
+   * readable (a refusal there is final).
+   */
+  async #widenOnDenial<T>(step: () => Promise<T>): Promise<T> {
+    try {
+      return await step();
+    } catch (e) {
+      if (!(e instanceof ReadDenied) || !this.#modulesOnly) throw e;
+    }
+    this.close();
+    this.#modulesOnly = false;
+    this.#nondeterministic = false;
+    await this.#start();
+    return await step();
   }
 
   /** What the config declares. */
   get loaded(): Loaded {
     return this.#loaded;
+  }
+
+  /**
+   * Whether what this session computed depends only on the config's local modules and the
+   * requests it was sent: it read no other file and used no clock or random numbers.
+   */
+  get hermetic(): boolean {
+    return this.#modulesOnly && !this.#nondeterministic;
   }
 
   /** The config's URL. */
@@ -85,7 +131,7 @@ export class ConfigSession {
 
   /** Generates the files of a configuration, in memory. */
   async configure(request: ConfigureRequest): Promise<Configured> {
-    return await this.#ask({ type: "configure", request }) as Configured;
+    return await this.#widenOnDenial(() => this.#ask({ type: "configure", request })) as Configured;
   }
 
   /** Describes the configuration. */
@@ -94,33 +140,40 @@ export class ConfigSession {
     request: ConfigureRequest,
     options: { dot: boolean; eval: boolean },
   ): Promise<Described> {
-    return await this.#ask({ type: "describe", keys, request, ...options }) as Described;
+    return await this.#widenOnDenial(() =>
+      this.#ask({ type: "describe", keys, request, ...options })
+    ) as Described;
   }
 
   /** Stops the worker. */
   close(): void {
-    this.#worker.terminate();
+    this.#worker?.terminate();
   }
 
   #ask(request: Request): Promise<unknown> {
+    const timeoutMs = this.#options.timeoutMs ?? EVAL_TIMEOUT_MS;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.close();
         reject(
           new UnikError(
             "config",
-            `evaluating the configuration took more than ${this.#timeoutMs} ms`,
+            `evaluating the configuration took more than ${timeoutMs} ms`,
             {
               hint:
                 "look for an endless loop in config.ts or its plugins (UNIK_EVAL_TIMEOUT_MS sets the limit)",
             },
           ),
         );
-      }, this.#timeoutMs);
+      }, timeoutMs);
       this.#worker.onmessage = (e: MessageEvent<Reply>) => {
         clearTimeout(timer);
+        if (e.data.nondeterministic) this.#nondeterministic = true;
         if (e.data.ok) resolve(e.data.value);
-        else reject(errorFromData(e.data.error));
+        else if (e.data.readDenied) {
+          const { kind, message, pos, hint } = e.data.error;
+          reject(new ReadDenied(kind, message, { pos, hint }));
+        } else reject(errorFromData(e.data.error));
       };
       this.#worker.onerror = (e: ErrorEvent) => {
         e.preventDefault();

@@ -152,11 +152,63 @@ function handle(request: Request): Promise<unknown> | unknown {
   };
 }
 
+/** Whether the error is a refused read (which a wider read scope might allow). */
+function isReadDenied(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : String(error);
+  return /Requires read access/.test(message);
+}
+
+let nondeterministic = false;
+
+/**
+ * Notes any use of the clock or of random numbers by the config or its plugins: what they
+ * compute then depends on more than their sources, so it may not be replayed (see
+ * lib/replay.ts). unik's own engine uses neither.
+ */
+function watchNondeterminism(): void {
+  const mark = () => {
+    nondeterministic = true;
+  };
+  const wrap = <T extends object, K extends keyof T>(owner: T, name: K) => {
+    const original = owner[name] as (...args: unknown[]) => unknown;
+    Object.defineProperty(owner, name, {
+      ...Object.getOwnPropertyDescriptor(owner, name),
+      value: function (this: unknown, ...args: unknown[]) {
+        mark();
+        return original.apply(this, args);
+      },
+    });
+  };
+  wrap(Math, "random");
+  wrap(Date, "now");
+  wrap(performance, "now");
+  wrap(crypto, "getRandomValues");
+  wrap(crypto, "randomUUID");
+  const RealDate = Date;
+  globalThis.Date = new Proxy(RealDate, {
+    construct(target, args, newTarget) {
+      if (args.length === 0) mark();
+      return Reflect.construct(target, args, newTarget);
+    },
+    apply() {
+      mark();
+      return RealDate();
+    },
+  });
+}
+watchNondeterminism();
+
 scope.onmessage = async (e: MessageEvent<Request>) => {
   const configUrl = e.data.type === "load" ? e.data.configUrl : loaded?.configUrl ?? "";
   try {
-    scope.postMessage({ ok: true, value: await handle(e.data) });
+    const value = await handle(e.data);
+    scope.postMessage({ ok: true, value, nondeterministic });
   } catch (error) {
-    scope.postMessage({ ok: false, error: errorToData(toUnikError(error, configUrl)) });
+    scope.postMessage({
+      ok: false,
+      error: errorToData(toUnikError(error, configUrl)),
+      readDenied: isReadDenied(error),
+      nondeterministic,
+    });
   }
 };

@@ -8,7 +8,8 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { pluginError } from "../errors.ts";
-import { sha256 } from "../context.ts";
+import { sha256 } from "../digest.ts";
+import { replaceFile } from "../write.ts";
 
 /** The largest module unik downloads. */
 export const MAX_MODULE_BYTES = 4 * 1024 * 1024;
@@ -68,7 +69,7 @@ export function directoryCache(dir: string | undefined): ModuleCache {
       if (!dir) return undefined;
       try {
         const bytes = await Deno.readFile(join(dir, sha));
-        return sha256(bytes) === sha ? bytes : undefined;
+        return await sha256(bytes) === sha ? bytes : undefined;
       } catch {
         return undefined;
       }
@@ -77,9 +78,7 @@ export function directoryCache(dir: string | undefined): ModuleCache {
       if (!dir) return;
       try {
         await Deno.mkdir(dir, { recursive: true });
-        const tmp = join(dir, `${sha}.tmp-${Deno.pid}`);
-        await Deno.writeFile(tmp, bytes);
-        await Deno.rename(tmp, join(dir, sha));
+        await replaceFile(join(dir, sha), bytes);
       } catch { /* caching is an optimisation */ }
     },
   };

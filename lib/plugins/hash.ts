@@ -5,7 +5,7 @@
  * @module
  */
 
-import { sha256 } from "../context.ts";
+import { sha256 } from "../digest.ts";
 
 /** A module URL as written in the integrity listing: relative to the entry's directory. */
 export function relativeToEntry(entryUrl: string, moduleUrl: string): string {
@@ -14,14 +14,14 @@ export function relativeToEntry(entryUrl: string, moduleUrl: string): string {
 }
 
 /** The integrity string (`sha256-<hex>`) of a module graph given each module's sha256. */
-export function graphIntegrity(
+export async function graphIntegrity(
   entryUrl: string,
   modules: Readonly<Record<string, string>>,
-): string {
+): Promise<string> {
   const lines = Object.entries(modules)
     .map(([url, sha]) => `${sha}  ${relativeToEntry(entryUrl, url)}\n`)
     .sort();
-  return `sha256-${sha256(lines.join(""))}`;
+  return `sha256-${await sha256(lines.join(""))}`;
 }
 
 /** An integrity as registries may write it (`sha256-<hex>` or bare hex), normalised. */

@@ -9,10 +9,9 @@
 import { join } from "node:path";
 import { z } from "zod";
 import { pluginError } from "../errors.ts";
+import { replaceFile } from "../write.ts";
 import { formatIssues } from "./schema.ts";
-
-/** The lock file name, in the project root. */
-export const LOCK_FILE = "unik.lock";
+import { LOCK_FILE } from "../cli/project.ts";
 
 const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, "expected a lower-case hex sha256");
 
@@ -88,13 +87,9 @@ export async function readLock(root: string): Promise<Lock> {
 
 /** Writes the project's lock atomically (a temporary file renamed over the old one). */
 export async function writeLock(root: string, lock: Lock): Promise<void> {
-  const path = join(root, LOCK_FILE);
-  const tmp = `${path}.tmp-${Deno.pid}`;
   try {
-    await Deno.writeTextFile(tmp, showLock(lock));
-    await Deno.rename(tmp, path);
+    await replaceFile(join(root, LOCK_FILE), showLock(lock));
   } catch (e) {
-    await Deno.remove(tmp).catch(() => {});
     throw pluginError(`cannot write ${LOCK_FILE}: ${(e as Error).message}`, {
       hint: "check that the project directory is writable",
     });

@@ -8,7 +8,8 @@
 import { pluginError } from "../errors.ts";
 import { cacheDir, type Env } from "../cache_dir.ts";
 import { directoryCache, type Fetcher, fetchModule } from "./fetch.ts";
-import { type Lock, LOCK_FILE, readLock } from "./lock.ts";
+import { type Lock, readLock } from "./lock.ts";
+import { LOCK_FILE } from "../cli/project.ts";
 import { type ResolvedPlugin, resolvePlugin, type Sources } from "./resolve.ts";
 
 /** Options of plugin resolution. */

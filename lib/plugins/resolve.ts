@@ -7,7 +7,7 @@
 
 import { pluginError } from "../errors.ts";
 import type { Fetcher, ModuleCache } from "./fetch.ts";
-import { sha256 } from "../context.ts";
+import { sha256 } from "../digest.ts";
 import { graphIntegrity } from "./hash.ts";
 import { isBuiltinSpecifier, isRelativeSpecifier, isUrlSpecifier, scanImports } from "./imports.ts";
 import type { LockedPlugin } from "./lock.ts";
@@ -82,7 +82,7 @@ async function bytesOf(
     if (cached) return { bytes: cached, sha: expected, downloaded: false };
   }
   const bytes = await sources.fetch(url);
-  const sha = sha256(bytes);
+  const sha = await sha256(bytes);
   if (expected && sha !== expected) {
     throw pluginError(
       `plugin ${entry} has changed since it was locked: ${url} has sha256 ${sha}, ` +
@@ -140,7 +140,7 @@ export async function resolvePlugin(
     state.set(url, "done");
   };
   await visit(entry, []);
-  const integrity = graphIntegrity(entry, modules);
+  const integrity = await graphIntegrity(entry, modules);
   if (locked && integrity !== locked.integrity) {
     throw pluginError(
       `plugin ${entry}: unik.lock records integrity ${locked.integrity}, but its modules hash to ${integrity}`,

@@ -1,0 +1,195 @@
+/**
+ * Configure's replay cache. A configure is a function of unik itself, the command line, a few
+ * environment variables and the files it read: config.ts and its local modules (the sandbox
+ * may read no others, see evaluate/session.ts), the saved context, unik.lock, and what the
+ * target probed (the git checkout, the host's bridges). When none of them changed since a
+ * successful configure, running it again would write the same files and print the same
+ * messages, so unik replays those effects without starting the sandbox: this is what makes an
+ * unchanged `unik configure` as quick as mirage's cached config.exe.
+ *
+ * A config that used the clock or random numbers, or read any other file, is never replayed.
+ * Entries live in the cache directory, one per project and command line, and are only an
+ * optimisation: one that is missing, unreadable or malformed is ignored.
+ * @module
+ */
+
+import { isAbsolute, join, normalize } from "node:path";
+import { fileURLToPath } from "node:url";
+import { sha256 } from "./digest.ts";
+import { type FileToWrite, removeGenerated, replaceFile, writeAll } from "./write.ts";
+import type { CliIO } from "./cli/io.ts";
+
+/** What configure did: the files it wrote, the stale ones it removed, what it printed. */
+export interface Effects {
+  /** Every file configure wrote (the context included), relative to the project root. */
+  readonly files: readonly FileToWrite[];
+  /** Files of the previous configuration it removed, with the hash they had to have. */
+  readonly stale: Readonly<Record<string, string>>;
+  /** Its standard output. */
+  readonly out: string;
+}
+
+/** What an input was: a file's text, or that there was none, or a directory. */
+export type InputState =
+  | { readonly kind: "file"; readonly text: string }
+  | { readonly kind: "absent" }
+  | { readonly kind: "directory" };
+
+/** One input of a recorded configure. */
+export interface Input {
+  /** Absolute path. */
+  readonly path: string;
+  /** What it was when configure read it. */
+  readonly state: InputState;
+}
+
+/** A recorded configure. */
+export interface ReplayEntry extends Effects {
+  /** Everything it depended on besides its inputs (see replayKey), to rule out collisions. */
+  readonly key: string;
+  /** What it read. */
+  readonly inputs: readonly Input[];
+}
+
+const FORMAT = "unik-replay-2";
+
+/**
+ * The state of one input now. Synchronous on purpose: a replayed configure does little else,
+ * and Deno's synchronous file calls cost a fraction of the asynchronous ones.
+ */
+export function inputState(path: string): InputState {
+  try {
+    return { kind: "file", text: Deno.readTextFileSync(path) };
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return { kind: "absent" };
+    if (e instanceof Deno.errors.IsADirectory) return { kind: "directory" };
+    throw e;
+  }
+}
+
+/** The inputs at `paths` as they are now, without repeats. */
+export function currentInputs(paths: readonly string[]): Input[] {
+  return [...new Set(paths)].map((path) => ({ path, state: inputState(path) }));
+}
+
+function sameState(a: InputState, b: InputState): boolean {
+  return a.kind === b.kind && (a.kind !== "file" || a.text === (b as typeof a).text);
+}
+
+/**
+ * unik's own sources when it runs from files (a checkout): their paths, sizes and modification
+ * times, so that an edited or updated unik never replays what an older one generated. Empty
+ * when unik runs from elsewhere (its version then identifies it).
+ */
+export function sourceFingerprint(unikRoot: URL): string {
+  if (unikRoot.protocol !== "file:") return "";
+  const root = fileURLToPath(unikRoot);
+  const parts: string[] = [];
+  const note = (path: string) => {
+    const info = Deno.statSync(path);
+    parts.push(`${path} ${info.size} ${info.mtime?.getTime()}`);
+  };
+  const walk = (dir: string): void => {
+    for (const e of Deno.readDirSync(dir)) {
+      const path = join(dir, e.name);
+      if (e.isDirectory) walk(path);
+      else if (/\.(ts|json|yaml)$/.test(e.name)) note(path);
+    }
+  };
+  for (const dir of ["lib", "plugins", "targets"]) walk(join(root, dir));
+  for (const file of ["main.ts", "deno.json"]) note(join(root, file));
+  return parts.sort().join("\n");
+}
+
+/** Everything a configure depends on besides the files it reads, as one string. */
+export function replayKey(parts: readonly (string | undefined)[]): string {
+  return JSON.stringify([FORMAT, ...parts]);
+}
+
+async function entryPath(dir: string, key: string): Promise<string> {
+  return join(dir, `${await sha256(key)}.json`);
+}
+
+function isProjectPath(path: unknown): path is string {
+  return typeof path === "string" && path !== "" && !isAbsolute(path) &&
+    !normalize(path).startsWith("..");
+}
+
+function isInputState(s: unknown): s is InputState {
+  const st = s as Record<string, unknown> | null;
+  return !!st && (st.kind === "absent" || st.kind === "directory" ||
+    st.kind === "file" && typeof st.text === "string");
+}
+
+/** Checks the shape of a parsed entry; files must stay inside the project. */
+function asEntry(data: unknown): ReplayEntry | undefined {
+  const d = data as Record<string, unknown> | null;
+  if (!d || d.format !== FORMAT || typeof d.out !== "string" || typeof d.key !== "string") {
+    return undefined;
+  }
+  const { inputs, files } = d;
+  const stale = d.stale as Record<string, unknown> | null;
+  if (!Array.isArray(inputs) || !Array.isArray(files) || !stale || typeof stale !== "object") {
+    return undefined;
+  }
+  const inputsOk = inputs.every((i) =>
+    typeof i?.path === "string" && isAbsolute(i.path) && isInputState(i.state)
+  );
+  const filesOk = files.every((f) => isProjectPath(f?.path) && typeof f.contents === "string");
+  const staleOk = Object.entries(stale).every(([p, h]) =>
+    isProjectPath(p) && typeof h === "string"
+  );
+  return inputsOk && filesOk && staleOk ? (d as unknown as ReplayEntry) : undefined;
+}
+
+/** The entry recorded for `key` in `dir`, if every input it read is as it was then. */
+export async function findReplay(dir: string, key: string): Promise<ReplayEntry | undefined> {
+  let entry: ReplayEntry | undefined;
+  try {
+    entry = asEntry(JSON.parse(Deno.readTextFileSync(await entryPath(dir, key))));
+    if (!entry || entry.key !== key) return undefined;
+    const unchanged = entry.inputs.every((i) => sameState(i.state, inputState(i.path)));
+    return unchanged ? entry : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Records `entry` in `dir`. Failing to is not an error: the cache is optional. */
+export async function saveReplay(dir: string, entry: ReplayEntry): Promise<void> {
+  try {
+    await Deno.mkdir(dir, { recursive: true });
+    await replaceFile(
+      await entryPath(dir, entry.key),
+      JSON.stringify({ format: FORMAT, ...entry }),
+    );
+  } catch { /* the next configure evaluates again */ }
+}
+
+/** Does again what the recorded configure did, with the same guarantees (all or nothing). */
+export async function applyReplay(root: string, entry: ReplayEntry, io: CliIO): Promise<void> {
+  await writeAll(root, entry.files, io.fs);
+  await removeGenerated(root, entry.stale, [], sha256, io.fs);
+  io.out(entry.out);
+}
+
+/**
+ * Collects, during one configure, what its replay entry needs. Configure reports its effects
+ * only when it may be replayed (it wrote no new unik.lock, it was not a dry run).
+ */
+export class ReplayRecorder {
+  /** Paths whose presence or contents the configuration depended on, besides its modules. */
+  readonly probed: string[] = [];
+  /** The inputs read before evaluation, as they were then. */
+  inputs: Input[] = [];
+  /** Whether the evaluation depended on its modules only. */
+  hermetic = false;
+  /** What configure did, once it succeeded. */
+  effects?: Effects;
+
+  /** The entry to save for `key`, if this configure may be replayed. */
+  entry(key: string): ReplayEntry | undefined {
+    if (!this.effects || !this.hermetic) return undefined;
+    return { ...this.effects, key, inputs: [...this.inputs, ...currentInputs(this.probed)] };
+  }
+}
