@@ -57,7 +57,7 @@ export class Registration {
     this.jobs = jobs;
     this.init = init;
     this.src = src;
-    this.#pos = new LazyPos(Registration);
+    this.#pos = new LazyPos(register);
   }
 
   /** Where `register` was called. */

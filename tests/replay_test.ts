@@ -205,3 +205,18 @@ Deno.test("unik's own sources are part of what a replay depends on", async () =>
   await Deno.writeTextFile(join(root, "lib/engine.ts"), "export const x = 22;\n");
   assert.notEqual(sourceFingerprint(url), before);
 });
+
+Deno.test("a config that catches a refused read still sees the file, never a replay", async () => {
+  const dir = await tempProject({
+    "config.ts": 'import { job, main, register } from "unik";\n' +
+      'let name = "Fallback";\n' +
+      'try { name = Deno.readTextFileSync(new URL("./module.txt", import.meta.url)).trim(); }\n' +
+      "catch { /* no file */ }\n" +
+      'export default register("careful", [main(name, job)]);\n',
+    "module.txt": "FromFile\n",
+  });
+  const env = await cacheEnv();
+  await recorded(dir, env);
+  assert.match(await Deno.readTextFile(join(dir, "mirage/main.ml")), /FromFile\.start/);
+  await assertEvaluates(dir, env);
+});

@@ -34,7 +34,10 @@ class Lines {
   readonly #lines: string[] = [];
 
   push(...lines: string[]): void {
-    for (const l of lines) for (const part of l.split("\n")) this.#lines.push(part);
+    for (const l of lines) {
+      if (!l.includes("\n")) this.#lines.push(l);
+      else for (const part of l.split("\n")) this.#lines.push(part);
+    }
   }
 
   /** A directive sending the compiler back to main.ml's own line numbering. */

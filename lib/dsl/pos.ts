@@ -32,10 +32,10 @@ function frameFile(file: string): string {
 }
 
 /**
- * Frames kept per captured position, starting at the caller of the eDSL function: the caller
- * itself, or up to three engine functions above it (predefined devices call `impl` too).
+ * Frames kept per captured position: the caller of the eDSL function, nothing above it. Users
+ * and plugins call the eDSL directly; unik's own devices made in `lib/` have no position.
  */
-const CAPTURED_FRAMES = 4;
+const CAPTURED_FRAMES = 1;
 
 /** The call sites V8 hands to `Error.prepareStackTrace` (the parts used here). */
 interface CallSite {

@@ -65,4 +65,6 @@ export type Reply =
   & {
     /** The config has read the clock or random numbers so far. */
     readonly nondeterministic?: boolean;
+    /** The config has called a file-reading function so far (allowed or not). */
+    readonly readFiles?: boolean;
   };

@@ -169,7 +169,10 @@ export class ConfigSession {
       this.#worker.onmessage = (e: MessageEvent<Reply>) => {
         clearTimeout(timer);
         if (e.data.nondeterministic) this.#nondeterministic = true;
-        if (e.data.ok) resolve(e.data.value);
+        if (e.data.readFiles && this.#modulesOnly) {
+          // It may have caught the refusal and gone on differently: evaluate it again.
+          reject(new ReadDenied("config", "the configuration reads files"));
+        } else if (e.data.ok) resolve(e.data.value);
         else if (e.data.readDenied) {
           const { kind, message, pos, hint } = e.data.error;
           reject(new ReadDenied(kind, message, { pos, hint }));

@@ -198,17 +198,67 @@ function watchNondeterminism(): void {
 }
 watchNondeterminism();
 
+let readFiles = false;
+
+/**
+ * Notes any use of Deno's file-reading calls by the config or its plugins, even one whose
+ * refusal they catch: such a config is evaluated again with the project readable (see
+ * session.ts), and its result is not replayed. unik's own engine reads no file here.
+ */
+function watchFileReads(): void {
+  const calls = [
+    "readFile",
+    "readFileSync",
+    "readTextFile",
+    "readTextFileSync",
+    "open",
+    "openSync",
+    "stat",
+    "statSync",
+    "lstat",
+    "lstatSync",
+    "readDir",
+    "readDirSync",
+    "realPath",
+    "realPathSync",
+    "readLink",
+    "readLinkSync",
+    "cwd",
+    "watchFs",
+  ] as const;
+  const deno = Deno as unknown as Record<string, (...args: unknown[]) => unknown>;
+  for (const name of calls) {
+    const original = deno[name];
+    if (typeof original !== "function") continue;
+    Object.defineProperty(Deno, name, {
+      ...Object.getOwnPropertyDescriptor(Deno, name),
+      value: function (this: unknown, ...args: unknown[]) {
+        readFiles = true;
+        return original.apply(this, args);
+      },
+    });
+  }
+  const originalFetch = globalThis.fetch;
+  globalThis.fetch = (input, init) => {
+    const url = input instanceof Request ? input.url : String(input);
+    if (url.startsWith("file:")) readFiles = true;
+    return originalFetch(input, init);
+  };
+}
+watchFileReads();
+
 scope.onmessage = async (e: MessageEvent<Request>) => {
   const configUrl = e.data.type === "load" ? e.data.configUrl : loaded?.configUrl ?? "";
   try {
     const value = await handle(e.data);
-    scope.postMessage({ ok: true, value, nondeterministic });
+    scope.postMessage({ ok: true, value, nondeterministic, readFiles });
   } catch (error) {
     scope.postMessage({
       ok: false,
       error: errorToData(toUnikError(error, configUrl)),
       readDenied: isReadDenied(error),
       nondeterministic,
+      readFiles,
     });
   }
 };

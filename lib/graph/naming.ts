@@ -13,16 +13,28 @@ export function niceName(moduleName: string): string {
   return ocamlify(moduleName.split(".").join("_").toLowerCase());
 }
 
+// main.ml names a node once per edge: computed once per node.
+const varNames = new WeakMap<GraphNode, string>();
+const moduleNames = new WeakMap<GraphNode, string>();
+
 /** The node's variable in main.ml: `app_make__11`. */
 export function varName(node: GraphNode): string {
-  return `${niceName(node.device.moduleName)}__${node.id}`;
+  let name = varNames.get(node);
+  if (name === undefined) {
+    varNames.set(node, name = `${niceName(node.device.moduleName)}__${node.id}`);
+  }
+  return name;
 }
 
 /** The node's module in main.ml: the module itself, or `App_make__11` for a functor. */
 export function moduleNameOf(node: GraphNode): string {
   if (!isFunctor(node.device.typ)) return node.device.moduleName;
-  const nice = niceName(node.device.moduleName);
-  return `${nice.charAt(0).toUpperCase()}${nice.slice(1)}__${node.id}`;
+  let name = moduleNames.get(node);
+  if (name === undefined) {
+    const nice = niceName(node.device.moduleName);
+    moduleNames.set(node, name = `${nice.charAt(0).toUpperCase()}${nice.slice(1)}__${node.id}`);
+  }
+  return name;
 }
 
 /** opam's form of a name: `.` becomes `_`, other characters outside `[A-Za-z0-9_-]` go. */
