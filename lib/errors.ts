@@ -104,9 +104,13 @@ export function formatError(error: UnikError): string {
 
 /** A plain-data form of an error, to cross a worker boundary. */
 export interface ErrorData {
+  /** The class of error (it decides the exit code). */
   readonly kind: ErrorKind;
+  /** What went wrong. */
   readonly message: string;
+  /** Where, in config.ts or a plugin. */
   readonly pos?: SourcePos;
+  /** What to do about it. */
   readonly hint?: string;
 }
 

@@ -19,7 +19,7 @@ import { normaliseIntegrity } from "./hash.ts";
 import { formatIssues, MetaSchema } from "./schema.ts";
 
 /** The registry that ships with unik: the standard plugins. */
-export const DEFAULT_REGISTRY = new URL("../../registry/index.yaml", import.meta.url).href;
+export const DEFAULT_REGISTRY: string = new URL("../../registry/index.yaml", import.meta.url).href;
 
 /** The project file that lists registries. */
 export const PROJECT_CONFIG = "unik.yaml";
