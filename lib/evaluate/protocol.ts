@@ -55,16 +55,11 @@ export interface Described {
 export type Reply =
   & (
     | { readonly ok: true; readonly value: unknown }
-    | {
-      readonly ok: false;
-      readonly error: ErrorData;
-      /** The failure is a refused read, which a wider read scope might allow. */
-      readonly readDenied?: boolean;
-    }
+    | { readonly ok: false; readonly error: ErrorData }
   )
   & {
     /** The config has read the clock or random numbers so far. */
     readonly nondeterministic?: boolean;
-    /** The config has called a file-reading function so far (allowed or not). */
+    /** The config has called a file-reading function, or been refused a read, so far. */
     readonly readFiles?: boolean;
   };

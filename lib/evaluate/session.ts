@@ -18,7 +18,7 @@ const UNIK_ROOT = new URL("../../", import.meta.url);
 /** How long a config may take to evaluate before it is stopped (ms), by default. */
 export const EVAL_TIMEOUT_MS = 30_000;
 
-/** A refusal to read a file outside the sandbox's read scope. */
+/** The config read (or was refused) a file beyond its modules: to be evaluated again. */
 class ReadDenied extends UnikError {}
 
 /** How to evaluate a config. */
@@ -170,13 +170,10 @@ export class ConfigSession {
         clearTimeout(timer);
         if (e.data.nondeterministic) this.#nondeterministic = true;
         if (e.data.readFiles && this.#modulesOnly) {
-          // It may have caught the refusal and gone on differently: evaluate it again.
+          // Refused, or refused and caught so that it went on differently: evaluate it again.
           reject(new ReadDenied("config", "the configuration reads files"));
         } else if (e.data.ok) resolve(e.data.value);
-        else if (e.data.readDenied) {
-          const { kind, message, pos, hint } = e.data.error;
-          reject(new ReadDenied(kind, message, { pos, hint }));
-        } else reject(errorFromData(e.data.error));
+        else reject(errorFromData(e.data.error));
       };
       this.#worker.onerror = (e: ErrorEvent) => {
         e.preventDefault();

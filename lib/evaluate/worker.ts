@@ -158,7 +158,21 @@ function isReadDenied(error: unknown): boolean {
   return /Requires read access/.test(message);
 }
 
+/** Replaces the function `owner[name]` by one that calls `onCall` first. */
+function spy<T extends object>(owner: T, name: keyof T & string, onCall: () => void): void {
+  const original = owner[name];
+  if (typeof original !== "function") return;
+  Object.defineProperty(owner, name, {
+    ...Object.getOwnPropertyDescriptor(owner, name),
+    value: function (this: unknown, ...args: unknown[]) {
+      onCall();
+      return original.apply(this, args);
+    },
+  });
+}
+
 let nondeterministic = false;
+let readFiles = false;
 
 /**
  * Notes any use of the clock or of random numbers by the config or its plugins: what they
@@ -169,21 +183,11 @@ function watchNondeterminism(): void {
   const mark = () => {
     nondeterministic = true;
   };
-  const wrap = <T extends object, K extends keyof T>(owner: T, name: K) => {
-    const original = owner[name] as (...args: unknown[]) => unknown;
-    Object.defineProperty(owner, name, {
-      ...Object.getOwnPropertyDescriptor(owner, name),
-      value: function (this: unknown, ...args: unknown[]) {
-        mark();
-        return original.apply(this, args);
-      },
-    });
-  };
-  wrap(Math, "random");
-  wrap(Date, "now");
-  wrap(performance, "now");
-  wrap(crypto, "getRandomValues");
-  wrap(crypto, "randomUUID");
+  spy(Math, "random", mark);
+  spy(Date, "now", mark);
+  spy(performance, "now", mark);
+  spy(crypto, "getRandomValues", mark);
+  spy(crypto, "randomUUID", mark);
   const RealDate = Date;
   globalThis.Date = new Proxy(RealDate, {
     construct(target, args, newTarget) {
@@ -196,9 +200,6 @@ function watchNondeterminism(): void {
     },
   });
 }
-watchNondeterminism();
-
-let readFiles = false;
 
 /**
  * Notes any use of Deno's file-reading calls by the config or its plugins, even one whose
@@ -206,45 +207,40 @@ let readFiles = false;
  * session.ts), and its result is not replayed. unik's own engine reads no file here.
  */
 function watchFileReads(): void {
-  const calls = [
-    "readFile",
-    "readFileSync",
-    "readTextFile",
-    "readTextFileSync",
-    "open",
-    "openSync",
-    "stat",
-    "statSync",
-    "lstat",
-    "lstatSync",
-    "readDir",
-    "readDirSync",
-    "realPath",
-    "realPathSync",
-    "readLink",
-    "readLinkSync",
-    "cwd",
-    "watchFs",
-  ] as const;
-  const deno = Deno as unknown as Record<string, (...args: unknown[]) => unknown>;
-  for (const name of calls) {
-    const original = deno[name];
-    if (typeof original !== "function") continue;
-    Object.defineProperty(Deno, name, {
-      ...Object.getOwnPropertyDescriptor(Deno, name),
-      value: function (this: unknown, ...args: unknown[]) {
-        readFiles = true;
-        return original.apply(this, args);
-      },
-    });
-  }
+  const mark = () => {
+    readFiles = true;
+  };
+  for (
+    const name of [
+      "readFile",
+      "readFileSync",
+      "readTextFile",
+      "readTextFileSync",
+      "open",
+      "openSync",
+      "stat",
+      "statSync",
+      "lstat",
+      "lstatSync",
+      "readDir",
+      "readDirSync",
+      "realPath",
+      "realPathSync",
+      "readLink",
+      "readLinkSync",
+      "cwd",
+      "watchFs",
+    ] as const
+  ) spy(Deno, name, mark);
   const originalFetch = globalThis.fetch;
   globalThis.fetch = (input, init) => {
     const url = input instanceof Request ? input.url : String(input);
-    if (url.startsWith("file:")) readFiles = true;
+    if (url.startsWith("file:")) mark();
     return originalFetch(input, init);
   };
 }
+
+watchNondeterminism();
 watchFileReads();
 
 scope.onmessage = async (e: MessageEvent<Request>) => {
@@ -253,10 +249,11 @@ scope.onmessage = async (e: MessageEvent<Request>) => {
     const value = await handle(e.data);
     scope.postMessage({ ok: true, value, nondeterministic, readFiles });
   } catch (error) {
+    // A refusal from outside the watched calls (an import, say) counts as a read too.
+    if (isReadDenied(error)) readFiles = true;
     scope.postMessage({
       ok: false,
       error: errorToData(toUnikError(error, configUrl)),
-      readDenied: isReadDenied(error),
       nondeterministic,
       readFiles,
     });
