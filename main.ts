@@ -66,9 +66,6 @@ async function runCommand(name: string, argv: string[], io: CliIO): Promise<numb
   const bootArgs = dash < 0 ? [] : argv.slice(dash + 1);
   const scan = prescan(rest);
   const paths = projectPaths(io.cwd, scan.file, scan.contextFile);
-  // Loaded when first needed, not for a replayed configure: it is most of unik's load time.
-  let loading: ReturnType<typeof loadCommands> | undefined;
-  const commands = () => (loading ??= loadCommands());
   const writes = ["configure", "build", "run", "clean"].includes(name) && !scan.help &&
     !scan.dryRun;
   const replays = cacheDir(io.env, "configure");
@@ -79,8 +76,8 @@ async function runCommand(name: string, argv: string[], io: CliIO): Promise<numb
     io,
     () =>
       name === "configure" && writes && replays
-        ? replayOrConfigure(replays, rest, scan, paths, commands, io)
-        : evaluateAndRun(name, bootArgs, scan, paths, commands, io),
+        ? replayOrConfigure(replays, rest, scan, paths, io)
+        : evaluateAndRun(name, bootArgs, scan, paths, io),
   );
 }
 
@@ -95,7 +92,6 @@ async function replayOrConfigure(
   argv: string[],
   scan: ReturnType<typeof prescan>,
   paths: ProjectPaths,
-  commands: () => ReturnType<typeof loadCommands>,
   io: CliIO,
 ): Promise<number> {
   const key = replayKey([
@@ -116,7 +112,7 @@ async function replayOrConfigure(
     }
   }
   const recorder = new ReplayRecorder();
-  const code = await evaluateAndRun("configure", [], scan, paths, commands, io, recorder);
+  const code = await evaluateAndRun("configure", [], scan, paths, io, recorder);
   const entry = code === 0 ? recorder.entry(key) : undefined;
   if (entry) await saveReplay(replays, entry);
   return code;
@@ -154,11 +150,11 @@ async function evaluateAndRun(
   bootArgs: string[],
   scan: ReturnType<typeof prescan>,
   paths: ProjectPaths,
-  commands: () => ReturnType<typeof loadCommands>,
   io: CliIO,
   recorder?: ReplayRecorder,
 ): Promise<number> {
-  const loading = commands();
+  // Started here, not earlier: a replayed configure never loads the commands, most of unik.
+  const loading = loadCommands();
   const hasConfig = await fileExists(paths.configPath);
   let session: ConfigSession | undefined;
   let plugins: ProjectPlugins | undefined;
