@@ -169,7 +169,7 @@ export async function saveReplay(dir: string, entry: ReplayEntry): Promise<void>
 /** Does again what the recorded configure did, with the same guarantees (all or nothing). */
 export async function applyReplay(root: string, entry: ReplayEntry, io: CliIO): Promise<void> {
   await writeAll(root, entry.files, io.fs);
-  await removeGenerated(root, entry.stale, [], sha256, io.fs);
+  await removeGenerated(root, entry.stale, [], io.fs);
   io.out(entry.out);
 }
 

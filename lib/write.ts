@@ -7,6 +7,7 @@
 
 import { dirname, join } from "node:path";
 import { UnikError } from "./errors.ts";
+import { sha256 } from "./digest.ts";
 import { headerStyleOf, isGenerated } from "./codegen/header.ts";
 
 /** The file operations writing needs; tests substitute failing ones. */
@@ -267,19 +268,20 @@ export async function recoverInterruptedWrite(
     data = JSON.parse(text);
   } catch { /* cut short: nothing was replaced yet */ }
   if (data && alive(data.pid)) return "none";
+  const entries = Array.isArray(data?.entries) ? data.entries : undefined;
   let result: "none" | "completed" | "cleaned" = "none";
-  if (data?.phase !== "staging" && Array.isArray(data?.entries)) {
+  if (entries && data?.phase === "staging") {
+    for (const e of entries) await Deno.remove(e.tmp).catch(() => {});
+    result = "cleaned";
+  } else if (entries) {
     // A commit (journals of unik before 0.1 had no phase and were always written to commit).
-    for (const e of data!.entries) {
+    for (const e of entries) {
       try {
         await Deno.rename(e.tmp, e.path);
       } catch { /* already in place */ }
       await Deno.remove(e.bak).catch(() => {});
     }
     result = "completed";
-  } else if (data?.phase === "staging" && Array.isArray(data.entries)) {
-    for (const e of data.entries) await Deno.remove(e.tmp).catch(() => {});
-    result = "cleaned";
   } else if (await removeLeftovers(root, alive)) {
     result = "cleaned";
   }
@@ -295,7 +297,6 @@ export async function removeGenerated(
   root: string,
   files: Readonly<Record<string, string | null>>,
   dirs: readonly string[],
-  hash: (text: string) => Promise<string>,
   fs: FileSystem = realFs,
 ): Promise<string[]> {
   const removed: string[] = [];
@@ -303,7 +304,7 @@ export async function removeGenerated(
     const abs = join(root, path);
     const text = await fs.readText(abs).catch(() => undefined);
     if (text === undefined) continue;
-    const ours = digest === null || await hash(text) === digest ||
+    const ours = digest === null || await sha256(text) === digest ||
       (headerStyleOf(path) !== "none" && isGenerated(path, text));
     if (!ours) continue;
     try {

@@ -31,12 +31,14 @@ export function httpsRemote(url: string): string | undefined {
 export async function guessSrc(dir: string, probed: string[] = []): Promise<string | undefined> {
   let d = dir;
   for (;;) {
-    probed.push(join(d, ".git", "HEAD"));
-    const head = await readOr(join(d, ".git", "HEAD"));
+    const headPath = join(d, ".git", "HEAD");
+    probed.push(headPath);
+    const head = await readOr(headPath);
     if (head !== undefined) {
       const branch = /^ref: refs\/heads\/(.+)$/m.exec(head)?.[1];
-      probed.push(join(d, ".git", "config"));
-      const config = await readOr(join(d, ".git", "config")) ?? "";
+      const configPath = join(d, ".git", "config");
+      probed.push(configPath);
+      const config = await readOr(configPath) ?? "";
       const origin = /\[remote "origin"\][^[]*?\burl\s*=\s*(\S+)/.exec(config)?.[1];
       const https = origin && httpsRemote(origin);
       if (!https || !branch) return undefined;

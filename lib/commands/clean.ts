@@ -5,7 +5,6 @@
  */
 
 import { relative } from "node:path";
-import { sha256 } from "../digest.ts";
 import type { CliIO } from "../cli/io.ts";
 import type { ProjectPaths } from "../cli/project.ts";
 import { removeGenerated } from "../write.ts";
@@ -31,7 +30,6 @@ export async function runClean(paths: ProjectPaths, io: CliIO, dryRun = false): 
     paths.root,
     files,
     generatedDirs(paths.buildDir),
-    sha256,
     io.fs,
   );
 }

@@ -102,8 +102,9 @@ export function parseExtraRepos(text: string): [string, string][] {
 export async function hostBridge(probed: string[] = []): Promise<string> {
   for (const stem of ["xenbr", "br", "virbr"]) {
     try {
-      probed.push(`/sys/class/net/${stem}0`);
-      await Deno.stat(`/sys/class/net/${stem}0`);
+      const path = `/sys/class/net/${stem}0`;
+      probed.push(path);
+      await Deno.stat(path);
       return stem;
     } catch { /* try the next one */ }
   }

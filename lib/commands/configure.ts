@@ -79,7 +79,7 @@ export async function runConfigure(
   const stale = Object.fromEntries(
     Object.entries(saved?.files ?? {}).filter(([p]) => !(p in hashes) && p !== contextRel),
   );
-  await removeGenerated(paths.root, stale, [], sha256, io.fs);
+  await removeGenerated(paths.root, stale, [], io.fs);
   if (options.announce !== false) print(`${CONFIGURED_MESSAGE}\n`);
   // A new unik.lock is itself an input: the next configure, which reads it, is the one to record.
   if (options.recorder && !options.pluginLock?.changed) {
