@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { hostname } from "node:os";
-import { copyOf, processEnv, REPO, snapshot, tempProject, unik } from "./helpers.ts";
+import { copyOf, snapshot, tempProject, unik, unikCommand } from "./helpers.ts";
 import { processAlive, PROJECT_LOCK } from "../lib/project_lock.ts";
 import { JOURNAL, recoverInterruptedWrite } from "../lib/write.ts";
 
@@ -52,21 +52,11 @@ Deno.test("commands that only read do not take the lock", async () => {
   assert.equal(r.code, 0, r.stderr);
 });
 
-function unikChild(dir: string, args: string[]): Deno.ChildProcess {
-  return new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--config", join(REPO, "deno.json"), join(REPO, "main.ts"), ...args],
-    cwd: dir,
-    env: processEnv(),
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-}
-
 Deno.test("two unik processes configuring one project run one after the other", async () => {
   const dir = await copyOf("tests/fixtures/configs/keys");
   const [a, b] = await Promise.all([
-    unikChild(dir, ["configure", "--fast=true"]).output(),
-    unikChild(dir, ["configure", "--fast=false"]).output(),
+    unikCommand(dir, ["configure", "--fast=true"]).output(),
+    unikCommand(dir, ["configure", "--fast=false"]).output(),
   ]);
   assert.ok(a.success, new TextDecoder().decode(a.stderr));
   assert.ok(b.success, new TextDecoder().decode(b.stderr));
@@ -139,7 +129,7 @@ Deno.test("SIGKILL during configure leaves the project fully old or fully new", 
   const outcomes = new Set<string>();
   for (let i = 0; i < 10; i++) {
     const dir = await tempProject(Object.fromEntries(old));
-    const child = unikChild(dir, ["configure", "--fast=true"]);
+    const child = unikCommand(dir, ["configure", "--fast=true"]).spawn();
     await new Promise((r) => setTimeout(r, Math.random() * 400));
     try {
       child.kill("SIGKILL");

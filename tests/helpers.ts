@@ -121,21 +121,16 @@ export function configureJobs(
 let processCache: string | undefined;
 
 /**
- * The environment of a unik run as a separate process: no colours, and a cache directory of
- * the test run's own rather than the user's.
+ * `unik args` as a separate process, its output piped: no colours, and a cache directory of the
+ * test run's own rather than the user's.
  */
-export function processEnv(env: Record<string, string> = {}): Record<string, string> {
-  processCache ??= Deno.makeTempDirSync({ prefix: "unik-test-cache-" });
-  return { NO_COLOR: "1", UNIK_CACHE_DIR: processCache, ...env };
-}
-
-/** Runs `unik args` as a separate process (for commands that start other processes). */
-export async function unikProcess(
+export function unikCommand(
   cwd: string,
   args: readonly string[],
   env: Record<string, string> = {},
-): Promise<RunResult> {
-  const out = await new Deno.Command(Deno.execPath(), {
+): Deno.Command {
+  processCache ??= Deno.makeTempDirSync({ prefix: "unik-test-cache-" });
+  return new Deno.Command(Deno.execPath(), {
     args: [
       "run",
       "--allow-all",
@@ -145,11 +140,20 @@ export async function unikProcess(
       ...args,
     ],
     cwd,
-    env: processEnv(env),
+    env: { NO_COLOR: "1", UNIK_CACHE_DIR: processCache, ...env },
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
-  }).output();
+  });
+}
+
+/** Runs `unik args` as a separate process (for commands that start other processes). */
+export async function unikProcess(
+  cwd: string,
+  args: readonly string[],
+  env: Record<string, string> = {},
+): Promise<RunResult> {
+  const out = await unikCommand(cwd, args, env).output();
   const dec = new TextDecoder();
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }
