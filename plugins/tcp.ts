@@ -3,28 +3,15 @@
  * @module
  */
 
-import {
-  apply,
-  fn,
-  type Impl,
-  impl,
-  ipv4,
-  ipv4v6,
-  ipv6,
-  tcpv4,
-  tcpv4v6,
-  tcpv6,
-  type Typ,
-} from "unik";
+import { apply, fn, type Impl, impl, tcpv4, tcpv4v6, tcpv6, type Typ } from "unik";
 import { tcpip } from "./ip.ts";
-import { type IpKind, ipKindOf, socketArgs, type SocketOptions } from "./udp.ts";
+import { IP_TYPES, type IpKind, ipKindOf, type SocketOptions, socketTransport } from "./udp.ts";
 
 /** The TCP type over an IP kind. */
 export type TcpOf<V extends IpKind> = V extends "ipv4" ? "tcpv4"
   : V extends "ipv6" ? "tcpv6"
   : "tcpv4v6";
 
-const IP_TYPES = { ipv4, ipv6, ipv4v6 } as const;
 const TCP_TYPES = { ipv4: tcpv4, ipv6: tcpv6, ipv4v6: tcpv4v6 } as const;
 
 /** tcpip's TCP over `ip`. */
@@ -44,11 +31,5 @@ export function socketTcpv4v6(
   v6: string | null,
   options: SocketOptions = {},
 ): Impl<"tcpv4v6"> {
-  return impl("Tcpv4v6_socket", tcpv4v6, {
-    packages: [tcpip("tcpv4v6-socket")],
-    runtimeArgs: socketArgs(v4, v6, options.group),
-    connect: (_i, m, [only4, only6, net4, net6]) =>
-      `${m}.connect ~ipv4_only:${only4} ~ipv6_only:${only6} ${net4} ${net6}`,
-    targets: ["unix", "macosx"],
-  });
+  return impl("Tcpv4v6_socket", tcpv4v6, socketTransport("tcpv4v6-socket", v4, v6, options));
 }

@@ -5,6 +5,7 @@
 
 import {
   apply,
+  type DeviceOptions,
   fn,
   type Impl,
   impl,
@@ -26,7 +27,8 @@ export type UdpOf<V extends IpKind> = V extends "ipv4" ? "udpv4"
   : V extends "ipv6" ? "udpv6"
   : "udpv4v6";
 
-const IP_TYPES = { ipv4, ipv6, ipv4v6 } as const;
+/** The IP layer type of each kind. */
+export const IP_TYPES = { ipv4, ipv6, ipv4v6 } as const;
 const UDP_TYPES = { ipv4: udpv4, ipv6: udpv6, ipv4v6: udpv4v6 } as const;
 
 /** The IP kind of an IP layer, read from its module type. */
@@ -57,14 +59,29 @@ export interface SocketOptions {
   readonly group?: string;
 }
 
-/** The boot arguments of a socket transport bound to `v4`/`v6` (any address if null). */
-export function socketArgs(v4: string | null, v6: string | null, group?: string) {
-  return [
-    ipv4OnlyArg(group),
-    ipv6OnlyArg(group),
-    ipv4NetworkArg(v4 === null ? "0.0.0.0/0" : `${v4}/32`, group),
-    ipv6NetworkArg(v6 === null ? undefined : `${v6}/128`, group),
-  ];
+/**
+ * What a transport over the host's sockets declares, bound to `v4`/`v6` (any address if null):
+ * tcpip's `sublibrary`, the boot arguments, its connect call, Unix targets only.
+ */
+export function socketTransport(
+  sublibrary: string,
+  v4: string | null,
+  v6: string | null,
+  options: SocketOptions,
+): DeviceOptions {
+  const group = options.group;
+  return {
+    packages: [tcpip(sublibrary)],
+    runtimeArgs: [
+      ipv4OnlyArg(group),
+      ipv6OnlyArg(group),
+      ipv4NetworkArg(v4 === null ? "0.0.0.0/0" : `${v4}/32`, group),
+      ipv6NetworkArg(v6 === null ? undefined : `${v6}/128`, group),
+    ],
+    connect: (_i, m, [only4, only6, net4, net6]) =>
+      `${m}.connect ~ipv4_only:${only4} ~ipv6_only:${only6} ${net4} ${net6}`,
+    targets: ["unix", "macosx"],
+  };
 }
 
 /** UDP over the host's sockets, bound to the given addresses. Unix only. */
@@ -73,11 +90,5 @@ export function socketUdpv4v6(
   v6: string | null,
   options: SocketOptions = {},
 ): Impl<"udpv4v6"> {
-  return impl("Udpv4v6_socket", udpv4v6, {
-    packages: [tcpip("udpv4v6-socket")],
-    runtimeArgs: socketArgs(v4, v6, options.group),
-    connect: (_i, m, [only4, only6, net4, net6]) =>
-      `${m}.connect ~ipv4_only:${only4} ~ipv6_only:${only6} ${net4} ${net6}`,
-    targets: ["unix", "macosx"],
-  });
+  return impl("Udpv4v6_socket", udpv4v6, socketTransport("udpv4v6-socket", v4, v6, options));
 }
