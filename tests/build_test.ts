@@ -116,10 +116,23 @@ Deno.test("--offline without sources says how to provide them", async () => {
   assert.match(r.stderr, /an offline build needs the package sources/);
 });
 
-async function runDevices(target: string, extra: string[] = [], env: Record<string, string> = {}) {
+/** How the project and machine of {@link runDevices} differ from the ordinary ones. */
+interface DevicesSetup {
+  /** Whether the block device's file exists (it does by default). */
+  readonly disk?: boolean;
+  /** Tools missing from the fake toolchain. */
+  readonly without?: readonly string[];
+}
+
+async function runDevices(
+  target: string,
+  extra: string[] = [],
+  env: Record<string, string> = {},
+  setup: DevicesSetup = {},
+) {
   const dir = await copyOf("tests/fixtures/configs/devices");
-  await Deno.writeTextFile(join(dir, "disk.img"), "");
-  const fake = await fakeToolchain();
+  if (setup.disk !== false) await Deno.writeTextFile(join(dir, "disk.img"), "");
+  const fake = await fakeToolchain(setup.without);
   const sources = await Deno.makeTempDir();
   const r = await unikProcess(dir, [
     "run",
@@ -211,16 +224,7 @@ Deno.test("run on genode says how such unikernels are started", async () => {
 });
 
 Deno.test("a missing block file is reported before anything starts", async () => {
-  const dir = await copyOf("tests/fixtures/configs/devices");
-  const fake = await fakeToolchain();
-  const r = await unikProcess(dir, [
-    "run",
-    "-t",
-    "hvt",
-    "--offline",
-    "--duniverse",
-    await Deno.makeTempDir(),
-  ], fake.env);
+  const { r, fake } = await runDevices("hvt", [], {}, { disk: false });
   assert.equal(r.code, 6);
   assert.match(r.stderr, /missing block device file: disk\.img: .*disk\.img/);
   assert.ok(!(await fake.calls()).some((c) => c.tool === "solo5-hvt"));
@@ -234,17 +238,7 @@ Deno.test("--net naming no device of the unikernel is a usage error", async () =
 });
 
 Deno.test("a missing tender is reported with how to install it", async () => {
-  const dir = await copyOf("tests/fixtures/configs/devices");
-  await Deno.writeTextFile(join(dir, "disk.img"), "");
-  const fake = await fakeToolchain(["solo5-hvt"]);
-  const r = await unikProcess(dir, [
-    "run",
-    "-t",
-    "hvt",
-    "--offline",
-    "--duniverse",
-    await Deno.makeTempDir(),
-  ], fake.env);
+  const { r } = await runDevices("hvt", [], {}, { without: ["solo5-hvt"] });
   assert.equal(r.code, 5);
   assert.match(r.stderr, /solo5-hvt \(needed to start a hvt unikernel\): install solo5/);
 });
