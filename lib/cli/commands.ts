@@ -17,7 +17,7 @@ import {
   runSafely,
   string,
   subcommands,
-} from "cmd-ts";
+} from "../deps/cmd_ts.ts";
 import { pathToFileURL } from "node:url";
 import type { CliIO } from "./io.ts";
 import { type ProjectPaths, projectPaths } from "./project.ts";

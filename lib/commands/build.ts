@@ -6,7 +6,7 @@
  */
 
 import { isAbsolute, join, resolve } from "node:path";
-import $ from "dax";
+import { $ } from "../deps/dax.ts";
 import type { Configured } from "../configure.ts";
 import { sha256 } from "../digest.ts";
 import { UnikError, usageError } from "../errors.ts";

@@ -4,7 +4,7 @@
  * @module
  */
 
-import semver from "semver";
+import { semver } from "../deps/semver.ts";
 import { pluginError } from "../errors.ts";
 import type { CliIO } from "../cli/io.ts";
 import { type Fetcher, fetchModule } from "../plugins/fetch.ts";

@@ -6,7 +6,7 @@
  * @module
  */
 
-import semver from "semver";
+import { semver } from "../deps/semver.ts";
 import { pluginError, UnikError } from "../errors.ts";
 import { Impl } from "../dsl/impl.ts";
 import { Key } from "../dsl/key.ts";

@@ -7,7 +7,7 @@
  */
 
 import { join } from "node:path";
-import { z } from "zod";
+import { z } from "../deps/zod.ts";
 import { pluginError } from "../errors.ts";
 import { replaceFile } from "../write.ts";
 import { formatIssues } from "./schema.ts";

@@ -8,9 +8,9 @@
 
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import semver from "semver";
-import YAML from "yaml";
-import { z } from "zod";
+import { semver } from "../deps/semver.ts";
+import { YAML } from "../deps/yaml.ts";
+import { z } from "../deps/zod.ts";
 import { pluginError } from "../errors.ts";
 import { configHome, type Env } from "../cache_dir.ts";
 import { UNIK_VERSION } from "../version.ts";

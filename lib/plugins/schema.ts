@@ -5,8 +5,8 @@
  * @module
  */
 
-import { z } from "zod";
-import semver from "semver";
+import { z } from "../deps/zod.ts";
+import { semver } from "../deps/semver.ts";
 import { Device, Impl } from "../dsl/impl.ts";
 import { Key, Value } from "../dsl/key.ts";
 import { RuntimeArg } from "../dsl/runtime_arg.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 
-import $ from "dax";
+import { $ } from "../deps/dax.ts";
 import { UnikError } from "../errors.ts";
 
 /** One external command. */
