@@ -66,8 +66,9 @@ async function runCommand(name: string, argv: string[], io: CliIO): Promise<numb
   const bootArgs = dash < 0 ? [] : argv.slice(dash + 1);
   const scan = prescan(rest);
   const paths = projectPaths(io.cwd, scan.file, scan.contextFile);
+  // `run --dry-run` prints the tender command, but builds first.
   const writes = ["configure", "build", "run", "clean"].includes(name) && !scan.help &&
-    !scan.dryRun;
+    !(scan.dryRun && name !== "run");
   const replays = cacheDir(io.env, "configure");
   return await underLock(
     writes,

@@ -85,8 +85,8 @@ function xenTarget(name: "xen" | "qubes", description: string): Target {
       }
       // Qubes has no xl file of its own: write one for this run.
       const resources = {
-        networks: input.networks.map(([n]) => n),
-        blocks: input.blocks.map(([n], i) => ({ name: n, number: i + 1 })),
+        networks: input.networks.map((n) => n.name),
+        blocks: input.blocks.map((b, i) => ({ name: b.name, number: i + 1 })),
       };
       const path = join(input.scratch, `${input.name}.xl`);
       const xl = xlFile({ name: input.name, bridge: "br" }, resources, true)

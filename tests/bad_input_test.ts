@@ -454,7 +454,7 @@ export default register("x", [apply(main("App.Make", fn(job, job, job)), a, b)])
     files: { "config.ts": OK },
     args: ["run", "--mem", "lots"],
     code: USAGE,
-    message: /invalid memory size 'lots'/,
+    message: /--mem=lots: expected a number of MiB/,
   },
   // --- plugins and the lock ---
   {

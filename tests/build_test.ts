@@ -91,9 +91,10 @@ Deno.test("a missing tool is reported with what needs it and how to install it; 
   assert.equal(r.code, 5);
   assert.match(
     r.stderr,
-    /missing tool:\n {2}opam \(needed to lock monorepo dependencies\): install opam/,
+    /missing tool:\n {2}opam \(needed to lock, install and pull the dependencies\): install opam/,
   );
-  assert.deepEqual((await fake.calls()).map(show), ["ocamlc -version"]);
+  assert.match(r.stderr, /hint: nothing was run/);
+  assert.deepEqual(await fake.calls(), []);
 });
 
 Deno.test("--offline --duniverse builds with dune only, from the linked sources", async () => {
@@ -114,131 +115,4 @@ Deno.test("--offline without sources says how to provide them", async () => {
   const r = await unikProcess(dir, ["build", "--offline"], fake.env);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /an offline build needs the package sources/);
-});
-
-/** How the project and machine of {@link runDevices} differ from the ordinary ones. */
-interface DevicesSetup {
-  /** Whether the block device's file exists (it does by default). */
-  readonly disk?: boolean;
-  /** Tools missing from the fake toolchain. */
-  readonly without?: readonly string[];
-}
-
-async function runDevices(
-  target: string,
-  extra: string[] = [],
-  env: Record<string, string> = {},
-  setup: DevicesSetup = {},
-) {
-  const dir = await copyOf("tests/fixtures/configs/devices");
-  if (setup.disk !== false) await Deno.writeTextFile(join(dir, "disk.img"), "");
-  const fake = await fakeToolchain(setup.without);
-  const sources = await Deno.makeTempDir();
-  const r = await unikProcess(dir, [
-    "run",
-    "-t",
-    target,
-    "--offline",
-    "--duniverse",
-    sources,
-    ...extra,
-    "--",
-    "--hello=x",
-  ], {
-    ...fake.env,
-    ...env,
-  });
-  const calls = await fake.calls();
-  return { dir, r, fake, started: calls[calls.length - 1] };
-}
-
-Deno.test("run -t unix starts dist/<name> with the boot arguments; its exit code is unik's", async () => {
-  const { r } = await runDevices("unix", [], { FAKE_EXIT: "7" });
-  assert.equal(r.code, 7);
-  assert.match(r.stdout, /fake unikernel .*dist\/devices --hello=x/);
-});
-
-Deno.test("run -t hvt attaches the manifest's network and block devices to solo5-hvt", async () => {
-  const { dir, started } = await runDevices("hvt", ["--net", "service=tap100", "--mem", "64"]);
-  assert.equal(
-    show(started),
-    `solo5-hvt --mem=64 --net:service=tap100 --block:disk.img=${dir}/disk.img -- dist/devices.hvt --hello=x`,
-  );
-});
-
-Deno.test("run -t spt uses solo5-spt with default tap and memory", async () => {
-  const { dir, started } = await runDevices("spt");
-  assert.equal(
-    show(started),
-    `solo5-spt --mem=512 --net:service=tap0 --block:disk.img=${dir}/disk.img -- dist/devices.spt --hello=x`,
-  );
-});
-
-Deno.test("run -t virtio boots qemu with virtio network and disk", async () => {
-  const { dir, started } = await runDevices("virtio");
-  assert.equal(
-    show(started),
-    "qemu-system-x86_64 -m 512M -nodefaults -nographic -serial stdio -kernel dist/devices.virtio " +
-      "-device virtio-net,netdev=n0 -netdev tap,id=n0,ifname=tap0,script=no,downscript=no " +
-      `-drive file=${dir}/disk.img,if=virtio,format=raw -append --hello=x`,
-  );
-});
-
-Deno.test("run -t unikraft-qemu boots qemu's q35 machine with PCI devices", async () => {
-  const { started } = await runDevices("unikraft-qemu");
-  assert.match(
-    show(started),
-    /^qemu-system-x86_64 -machine q35 -m 512M .* -kernel dist\/devices\.qemu -device virtio-net-pci,netdev=n0 /,
-  );
-});
-
-Deno.test("run -t unikraft-firecracker writes a VM config naming kernel, args, disk and tap", async () => {
-  const { dir, started, fake } = await runDevices("unikraft-firecracker");
-  assert.equal(started.tool, "firecracker");
-  assert.deepEqual(started.args.slice(0, 2), ["--no-api", "--config-file"]);
-  const vm = JSON.parse(await Deno.readTextFile(`${fake.log}.firecracker`));
-  assert.equal(vm["boot-source"].kernel_image_path, `${dir}/dist/devices.fc`);
-  assert.equal(vm["boot-source"].boot_args, "--hello=x");
-  assert.equal(vm.drives[0].path_on_host, `${dir}/disk.img`);
-  assert.equal(vm["network-interfaces"][0].host_dev_name, "tap0");
-});
-
-Deno.test("run -t xen creates the guest from the generated xl file with the boot arguments", async () => {
-  const { dir, started } = await runDevices("xen");
-  assert.equal(show(started), `xl create -c ${dir}/dist/devices.xl memory=512 extra="--hello=x"`);
-  assert.equal(started.cwd, `${dir}/dist`);
-});
-
-Deno.test("run -t qubes writes an xl file for the run", async () => {
-  const { dir, started, fake } = await runDevices("qubes");
-  assert.equal(started.tool, "xl");
-  const xl = await Deno.readTextFile(`${fake.log}.xl`);
-  assert.match(xl, new RegExp(`kernel = '${dir}/dist/devices\\.xen'`));
-});
-
-Deno.test("run on genode says how such unikernels are started", async () => {
-  const { r } = await runDevices("genode");
-  assert.equal(r.code, 6);
-  assert.match(r.stderr, /unik cannot start genode unikernels by itself/);
-  assert.match(r.stderr, /hint: a Genode unikernel runs as a component/);
-});
-
-Deno.test("a missing block file is reported before anything starts", async () => {
-  const { r, fake } = await runDevices("hvt", [], {}, { disk: false });
-  assert.equal(r.code, 6);
-  assert.match(r.stderr, /missing block device file: disk\.img: .*disk\.img/);
-  assert.ok(!(await fake.calls()).some((c) => c.tool === "solo5-hvt"));
-});
-
-Deno.test("--net naming no device of the unikernel is a usage error", async () => {
-  const { r } = await runDevices("hvt", ["--net", "eth9=tap1"]);
-  assert.equal(r.code, 2);
-  assert.match(r.stderr, /the unikernel has no net device named eth9/);
-  assert.match(r.stderr, /its net devices: service/);
-});
-
-Deno.test("a missing tender is reported with how to install it", async () => {
-  const { r } = await runDevices("hvt", [], {}, { without: ["solo5-hvt"] });
-  assert.equal(r.code, 5);
-  assert.match(r.stderr, /solo5-hvt \(needed to start a hvt unikernel\): install solo5/);
 });

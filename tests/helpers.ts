@@ -163,6 +163,8 @@ export const FAKE_TOOLS = [
   "opam",
   "dune",
   "ocamlc",
+  "ocamlfind",
+  "solo5-elftool",
   "solo5-hvt",
   "solo5-spt",
   "qemu-system-x86_64",

@@ -33,6 +33,7 @@ import { runClean } from "../commands/clean.ts";
 import { UNIK_VERSION } from "../version.ts";
 import { TARGETS } from "../../targets/mod.ts";
 import { COMMANDS } from "./command_names.ts";
+import { extractTenderOptions, TENDER_HELP } from "../toolchain/tender_options.ts";
 
 /** Names unik's own options use; a key may not take them. */
 const RESERVED = new Set([
@@ -54,6 +55,10 @@ const RESERVED = new Set([
   "check",
   "frozen",
   "fresh",
+  "offline",
+  "duniverse",
+  "print",
+  "mem",
 ]);
 
 /** The help of `unik` itself: the commands and the targets. */
@@ -199,28 +204,11 @@ function buildCommand(name: string, keys: readonly KeyDesc[]) {
       }),
       ...(name === "run"
         ? {
-          net: multioption({
-            long: "net",
-            type: array(string),
-            description:
-              "NAME=TAP: the host tap interface of network device NAME (default tap0, tap1, ...).",
+          print: flag({
+            long: "print",
+            description: "Print the command that starts the unikernel instead of starting it.",
           }),
-          block: multioption({
-            long: "block",
-            type: array(string),
-            description: "NAME=FILE: the image file of block device NAME (default: ./NAME).",
-          }),
-          mem: option({
-            long: "mem",
-            type: optional(extendType(string, {
-              displayName: "MB",
-              from: (s: string) =>
-                /^[1-9]\d*$/.test(s) ? Promise.resolve(Number(s)) : Promise.reject(
-                  new Error(`invalid memory size '${s}', expected a number of MiB`),
-                ),
-            })),
-            description: "Memory of the unikernel in MiB (default 512).",
-          }),
+          dryRun: flag({ long: "dry-run", description: "The same as --print." }),
         }
         : {}),
     }
@@ -229,7 +217,7 @@ function buildCommand(name: string, keys: readonly KeyDesc[]) {
     : {};
   return command({
     name: `unik ${name}`,
-    description: COMMANDS[name],
+    description: name === "run" ? `${COMMANDS[name]}\n\n${TENDER_HELP}` : COMMANDS[name],
     args: { ...staticOptions, ...specific, ...keyArgs },
     handler: (args) => args,
   });
@@ -384,7 +372,11 @@ export async function runConfigCommand(
 ): Promise<number> {
   const keys = session?.loaded.keys ?? [];
   checkKeyNames(keys);
-  const result = await runSafely(buildCommand(name, keys), rest);
+  // The tender's `--net:NAME=IFACE` forms are no options cmd-ts can declare: read them first.
+  const tender = name === "run" && !rest.includes("--help")
+    ? extractTenderOptions(rest)
+    : undefined;
+  const result = await runSafely(buildCommand(name, keys), tender?.rest ?? rest);
   if (result._tag === "error") return reportParseError(result.error.config, io);
   const args = result.value as Parsed;
   const common = {
@@ -436,9 +428,8 @@ export async function runConfigCommand(
         ...common,
         offline: args.offline as boolean,
         duniverse: args.duniverse as string | undefined,
-        nets: args.net as string[],
-        blocks: args.block as string[],
-        memory: args.mem as number | undefined,
+        tender: tender?.tender,
+        print: (args.print || args.dryRun) as boolean,
         args: bootArgs,
       }, io);
     case "clean":

@@ -14,7 +14,9 @@ import type { CliIO } from "../cli/io.ts";
 import type { ProjectPaths } from "../cli/project.ts";
 import type { ConfigSession } from "../evaluate/session.ts";
 import { type ConfigureOptions, runConfigure } from "./configure.ts";
-import { requireTools, runStep, type Step } from "../toolchain/process.ts";
+import { runStep, type Step } from "../toolchain/process.ts";
+import { requireTools, targetToolchainNeeds, type ToolNeed } from "../toolchain/needs.ts";
+import { findTarget } from "../../targets/mod.ts";
 import { installSwitchDeps } from "../toolchain/opam.ts";
 import * as monorepo from "../toolchain/opam_monorepo.ts";
 import * as dune from "../toolchain/dune.ts";
@@ -81,23 +83,36 @@ async function linkDuniverse(root: string, dir: string): Promise<void> {
   await Deno.symlink(target, link);
 }
 
+/** What a command that builds first (run) adds to the build. */
+export interface BuildHooks {
+  /**
+   * Called once configured and before anything runs: checks what the command will do after
+   * the build and returns what it needs from the machine, checked with the build's own needs.
+   */
+  readonly plan?: (configured: Configured) => Promise<readonly ToolNeed[]>;
+}
+
 /** Configures and builds; returns the artifact. */
 export async function runBuild(
   paths: ProjectPaths,
   session: ConfigSession,
   options: BuildOptions,
   io: CliIO,
+  hooks: BuildHooks = {},
 ): Promise<Built> {
   const configured = await runConfigure(paths, session, { ...options, announce: false }, io);
+  const target = findTarget(configured.target)!;
   const root = paths.root;
   const opamFile = configured.opamFile;
   const lockFile = `${opamFile}.locked`;
   const statePath = join(root, paths.buildDir, "mirage", ".unik-build.json");
   const state = await readState(statePath);
   const report = (line: string) => io.err(`${line}\n`);
-  const steps: { step: Step; after?: () => Promise<void> }[] = [];
   const depext = !options.noDepext;
+  const later = await hooks.plan?.(configured) ?? [];
 
+  let plan: { lock: boolean; switchFor?: string; pull: boolean } | undefined;
+  const skipped: string[] = [];
   if (options.offline) {
     if (options.duniverse) await linkDuniverse(root, options.duniverse);
     else if ((await mtime(join(root, "duniverse"))) === undefined) {
@@ -109,26 +124,55 @@ export async function runBuild(
     if (options.duniverse) throw usageError("--duniverse needs --offline");
     const opamText = await Deno.readTextFile(join(root, opamFile));
     const lockTime = await mtime(join(root, lockFile));
-    if (lockTime === undefined || lockTime < (await mtime(join(root, opamFile)))!) {
-      await requireTools([{ tool: "ocamlc", purpose: "tell opam-monorepo the OCaml version" }]);
-      const version = (await $`ocamlc -version`.text()).trim();
-      steps.push({ step: monorepo.lock(root, configured.opamName, lockFile, version) });
-    } else report(`• lock monorepo dependencies: skipped, ${lockFile} is up to date`);
+    const lock = lockTime === undefined || lockTime < (await mtime(join(root, opamFile)))!;
+    if (!lock) skipped.push(`• lock monorepo dependencies: skipped, ${lockFile} is up to date`);
     const switchFor = await sha256(opamText);
-    if (state.switchFor !== switchFor) {
-      steps.push({ step: installSwitchDeps(root, opamFile, depext) });
-      if (depext) steps.push({ step: monorepo.depext(root, lockFile) });
-      steps[steps.length - 1].after = async () => {
-        await Deno.writeTextFile(statePath, JSON.stringify({ ...state, switchFor }) + "\n");
-      };
-    } else report("• install switch dependencies: skipped, already installed for this opam file");
+    const install = state.switchFor !== switchFor;
+    if (!install) {
+      skipped.push(
+        "• install switch dependencies: skipped, already installed for this opam file",
+      );
+    }
     const duniverseTime = await mtime(join(root, "duniverse"));
-    if (duniverseTime === undefined || lockTime === undefined || duniverseTime < lockTime) {
-      steps.push({ step: monorepo.pull(root, lockFile) });
-    } else report("• pull monorepo dependencies: skipped, duniverse/ is up to date");
+    const pull = lock || duniverseTime === undefined || duniverseTime < lockTime!;
+    if (!pull) skipped.push("• pull monorepo dependencies: skipped, duniverse/ is up to date");
+    plan = { lock, switchFor: install ? switchFor : undefined, pull };
   }
+
+  // Everything the command needs is checked before anything runs, except what the switch
+  // installation step itself brings (ocaml-solo5, solo5): that is checked right after it.
+  const installsSwitch = plan?.switchFor !== undefined;
+  const needs: ToolNeed[] = [
+    ...(plan?.lock ? [{ tool: "ocamlc", purpose: "tell opam-monorepo the OCaml version" }] : []),
+    ...(plan && (plan.lock || plan.switchFor || plan.pull)
+      ? [{ tool: "opam", purpose: "lock, install and pull the dependencies" }]
+      : []),
+    { tool: "dune", purpose: "build the unikernel" },
+    ...targetToolchainNeeds(target),
+    ...later,
+  ];
+  await requireTools(needs.filter((n) => !(installsSwitch && n.fromSwitch)));
+  for (const line of skipped) report(line);
+
+  const steps: { step: Step; after?: () => Promise<void> }[] = [];
+  if (plan?.lock) {
+    const version = (await $`ocamlc -version`.text()).trim();
+    steps.push({ step: monorepo.lock(root, configured.opamName, lockFile, version) });
+  }
+  if (plan?.switchFor !== undefined) {
+    const switchFor = plan.switchFor;
+    steps.push({ step: installSwitchDeps(root, opamFile, depext) });
+    if (depext) steps.push({ step: monorepo.depext(root, lockFile) });
+    steps[steps.length - 1].after = async () => {
+      await Deno.writeTextFile(statePath, JSON.stringify({ ...state, switchFor }) + "\n");
+      await requireTools(
+        needs.filter((n) => n.fromSwitch),
+        "the switch dependencies are installed but dune did not run",
+      );
+    };
+  }
+  if (plan?.pull) steps.push({ step: monorepo.pull(root, lockFile) });
   steps.push({ step: dune.build(root, paths.buildDir) });
-  await requireTools(steps.map(({ step }) => ({ tool: step.tool, purpose: step.title })));
   for (const { step, after } of steps) {
     await runStep(step, report);
     await after?.();

@@ -14,16 +14,17 @@ export function vmConfig(input: LaunchInput): string {
         kernel_image_path: join(input.root, input.artifact),
         boot_args: input.args.join(" "),
       },
-      drives: input.blocks.map(([name, file]) => ({
-        drive_id: name,
-        path_on_host: file,
+      drives: input.blocks.map((b) => ({
+        drive_id: b.name,
+        path_on_host: b.path,
         is_root_device: false,
         is_read_only: false,
       })),
       "machine-config": { vcpu_count: 1, mem_size_mib: input.memory },
-      "network-interfaces": input.networks.map(([, tap], i) => ({
+      "network-interfaces": input.networks.map((n, i) => ({
         iface_id: `net${i}`,
-        host_dev_name: tap,
+        host_dev_name: n.iface,
+        ...(n.mac ? { guest_mac: n.mac } : {}),
       })),
     },
     null,

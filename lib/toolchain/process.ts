@@ -26,45 +26,10 @@ export interface Step extends Command {
   readonly title: string;
 }
 
-/** How to install each tool unik may run. */
-export const INSTALL_HINTS: Readonly<Record<string, string>> = {
-  opam: "install opam (apt-get install opam, or https://opam.ocaml.org/doc/Install.html)",
-  dune: "install dune (opam install dune, or apt-get install ocaml-dune)",
-  "solo5-hvt": "install solo5 (opam install solo5) for the hvt tender",
-  "solo5-spt": "install solo5 (opam install solo5) for the spt tender",
-  "qemu-system-x86_64": "install QEMU (apt-get install qemu-system-x86)",
-  firecracker: "install Firecracker (https://github.com/firecracker-microvm/firecracker/releases)",
-  xl: "run on a Xen dom0 with the xl toolstack (apt-get install xen-utils)",
-};
-
 /** Shows a command as a shell line. */
 export function showCommand(c: Command): string {
   const q = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`);
   return [c.tool, ...c.args].map(q).join(" ");
-}
-
-/** Throws one error listing every missing tool, what needs it and how to install it. */
-export async function requireTools(
-  needs: readonly { tool: string; purpose: string }[],
-): Promise<void> {
-  const missing: string[] = [];
-  const seen = new Set<string>();
-  for (const { tool, purpose } of needs) {
-    if (seen.has(tool)) continue;
-    seen.add(tool);
-    if (!(await $.commandExists(tool))) {
-      missing.push(`${tool} (needed to ${purpose}): ${INSTALL_HINTS[tool] ?? `install ${tool}`}`);
-    }
-  }
-  if (missing.length) {
-    throw new UnikError(
-      "toolchain",
-      `missing tool${missing.length > 1 ? "s" : ""}:\n  ${missing.join("\n  ")}`,
-      {
-        hint: "nothing was run; install the tools and try again",
-      },
-    );
-  }
 }
 
 const running = new Set<AbortController>();
