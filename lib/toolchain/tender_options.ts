@@ -24,7 +24,7 @@ export interface TenderOptions {
 }
 
 /** The tender options in `unik run --help` (the option parser does not know them). */
-export const TENDER_HELP = [
+export const TENDER_HELP: string = [
   "Tender options (solo5's syntax; every device of the manifest must be attached):",
   "  --mem=MB                      memory of the unikernel in MiB (default 512)",
   "  --net:NAME=IFACE              attach network device NAME to the host interface IFACE",
