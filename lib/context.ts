@@ -10,6 +10,7 @@ import type { KeyDesc, KeyValue } from "./dsl/key.ts";
 import { parseKeyValue } from "./dsl/key.ts";
 import { configError } from "./errors.ts";
 import { UNIK_VERSION } from "./version.ts";
+import { type RememberedBuild, validRemembered } from "./toolchain/remembered.ts";
 
 /** What the context file holds. */
 export interface SavedContext {
@@ -23,6 +24,8 @@ export interface SavedContext {
   readonly files: Readonly<Record<string, string>>;
   /** Build products unik may remove (relative to the project root). */
   readonly artifacts: readonly string[];
+  /** Build and run options remembered until overridden (`--offline`, `--duniverse`, tender). */
+  readonly build?: RememberedBuild;
 }
 
 /** Serialises a context. */
@@ -112,6 +115,7 @@ export function parseContext(text: string, path: string, keys: readonly KeyDesc[
       output: typeof d.output === "string" ? d.output : undefined,
       files: d.files!,
       artifacts: d.artifacts!.map(String),
+      ...(d.build === undefined ? {} : { build: validRemembered(d.build, path) }),
     };
   }
   const argv = text.split("\n").filter((l) => l !== "").map(unescapeOcaml);

@@ -56,6 +56,7 @@ const RESERVED = new Set([
   "frozen",
   "fresh",
   "offline",
+  "no-offline",
   "duniverse",
   "print",
   "mem",
@@ -196,11 +197,19 @@ function buildCommand(name: string, keys: readonly KeyDesc[]) {
     ? {
       ...repoOptions,
       frozen,
-      offline: flag({ long: "offline", description: "Run no opam step: build from duniverse/." }),
+      offline: flag({
+        long: "offline",
+        description: "Run no opam step: build from duniverse/ (remembered by later builds).",
+      }),
+      noOffline: flag({
+        long: "no-offline",
+        description: "Run the opam steps again: forget a remembered --offline and --duniverse.",
+      }),
       duniverse: option({
         long: "duniverse",
         type: optional(string),
-        description: "With --offline: a local directory of package sources to build from.",
+        description:
+          "With --offline: a local directory of package sources to build from (remembered).",
       }),
       ...(name === "run"
         ? {
@@ -395,7 +404,11 @@ export async function runConfigCommand(
         const { typeCheck } = await import("../commands/check.ts");
         await typeCheck(paths.configPath, io.env);
       }
-      await runConfigure(paths, session!, { ...common, dryRun: args.dryRun as boolean }, io);
+      await runConfigure(paths, session!, {
+        ...common,
+        dryRun: args.dryRun as boolean,
+        fromDefaults: true,
+      }, io);
       return 0;
     case "query":
       await runQuery(
@@ -420,6 +433,7 @@ export async function runConfigCommand(
       await (await import("../commands/build.ts")).runBuild(paths, session!, {
         ...common,
         offline: args.offline as boolean,
+        noOffline: args.noOffline as boolean,
         duniverse: args.duniverse as string | undefined,
       }, io);
       return 0;
@@ -427,6 +441,7 @@ export async function runConfigCommand(
       return await (await import("../commands/run.ts")).runRun(paths, session!, {
         ...common,
         offline: args.offline as boolean,
+        noOffline: args.noOffline as boolean,
         duniverse: args.duniverse as string | undefined,
         tender: tender?.tender,
         print: (args.print || args.dryRun) as boolean,

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { isAbsolute, join, resolve } from "node:path";
+import { isAbsolute, join, relative, resolve } from "node:path";
 import { $ } from "../deps/dax.ts";
 import type { Configured } from "../configure.ts";
 import { sha256 } from "../digest.ts";
@@ -17,16 +17,23 @@ import { type ConfigureOptions, runConfigure } from "./configure.ts";
 import { runStep, type Step } from "../toolchain/process.ts";
 import { requireTools, targetToolchainNeeds, type ToolNeed } from "../toolchain/needs.ts";
 import { findTarget } from "../../targets/mod.ts";
+import { readSavedContext } from "./common.ts";
+import { effectiveBuild, sameRemembered, saveRemembered } from "../toolchain/remembered.ts";
+import { showTenderOptions, type TenderOptions } from "../toolchain/tender_options.ts";
 import { installSwitchDeps } from "../toolchain/opam.ts";
 import * as monorepo from "../toolchain/opam_monorepo.ts";
 import * as dune from "../toolchain/dune.ts";
 
 /** Options of build. */
 export interface BuildOptions extends ConfigureOptions {
-  /** Run no opam step (no network). */
+  /** Run no opam step (no network); remembered. */
   readonly offline?: boolean;
-  /** A local directory of package sources to build from (linked as `duniverse/`). */
+  /** Forget a remembered `--offline` and `--duniverse`. */
+  readonly noOffline?: boolean;
+  /** A local directory of package sources to build from (as `duniverse/`); remembered. */
   readonly duniverse?: string;
+  /** The tender options of a run, remembered for the next ones. */
+  readonly tender?: TenderOptions;
 }
 
 /** What a build produced. */
@@ -59,12 +66,14 @@ async function readState(path: string): Promise<BuildState> {
 }
 
 /** Links `root/duniverse` to `dir`, or checks that it already is that link. */
-async function linkDuniverse(root: string, dir: string): Promise<void> {
+async function linkDuniverse(root: string, dir: string, remembered: string): Promise<void> {
   const target = isAbsolute(dir) ? dir : resolve(root, dir);
   try {
     if (!(await Deno.stat(target)).isDirectory) throw new Error();
   } catch {
-    throw usageError(`--duniverse ${dir}: no such directory`);
+    throw usageError(`--duniverse ${dir}: no such directory${remembered}`, {
+      hint: remembered ? "give --duniverse DIR, or --no-offline to use opam again" : undefined,
+    });
   }
   const link = join(root, "duniverse");
   try {
@@ -89,7 +98,15 @@ export interface BuildHooks {
    * Called once configured and before anything runs: checks what the command will do after
    * the build and returns what it needs from the machine, checked with the build's own needs.
    */
-  readonly plan?: (configured: Configured) => Promise<readonly ToolNeed[]>;
+  readonly plan?: (configured: Configured, options: PlanOptions) => Promise<readonly ToolNeed[]>;
+}
+
+/** What {@link BuildHooks.plan} is told about the options in effect. */
+export interface PlanOptions {
+  /** The tender options in effect: the command line's over the remembered ones. */
+  readonly tender: TenderOptions;
+  /** Says, for an option that came from the saved context, where it came from (else ""). */
+  readonly origin: (flag: string, name?: string) => string;
 }
 
 /** Configures and builds; returns the artifact. */
@@ -100,7 +117,29 @@ export async function runBuild(
   io: CliIO,
   hooks: BuildHooks = {},
 ): Promise<Built> {
-  const configured = await runConfigure(paths, session, { ...options, announce: false }, io);
+  const saved = await readSavedContext(paths, session);
+  const configured = await runConfigure(
+    paths,
+    session,
+    { ...options, announce: false, saved },
+    io,
+  );
+  const contextRel = relative(paths.root, paths.contextPath);
+  const given = {
+    ...options,
+    duniverse: options.duniverse === undefined ? undefined : resolve(paths.root, options.duniverse),
+  };
+  const remembered = effectiveBuild(saved?.build, given);
+  const origin = (flag: string, name?: string): string => {
+    const fromCommandLine = flag === "duniverse"
+      ? given.duniverse !== undefined
+      : flag === "offline"
+      ? given.offline
+      : name === undefined
+      ? given.tender?.mem !== undefined
+      : showTenderOptions(given.tender ?? {}).some((a) => a.startsWith(`--${flag}:${name}=`));
+    return fromCommandLine ? "" : ` (remembered in ${contextRel} from an earlier command)`;
+  };
   const target = findTarget(configured.target)!;
   const root = paths.root;
   const opamFile = configured.opamFile;
@@ -109,19 +148,22 @@ export async function runBuild(
   const state = await readState(statePath);
   const report = (line: string) => io.err(`${line}\n`);
   const depext = !options.noDepext;
-  const later = await hooks.plan?.(configured) ?? [];
+  const later = await hooks.plan?.(configured, { tender: remembered.tender ?? {}, origin }) ?? [];
 
   let plan: { lock: boolean; switchFor?: string; pull: boolean } | undefined;
   const skipped: string[] = [];
-  if (options.offline) {
-    if (options.duniverse) await linkDuniverse(root, options.duniverse);
-    else if ((await mtime(join(root, "duniverse"))) === undefined) {
-      throw usageError("an offline build needs the package sources", {
-        hint: "pass --duniverse DIR, or run unik build once without --offline",
+  if (remembered.offline) {
+    if (remembered.duniverse) {
+      await linkDuniverse(root, remembered.duniverse, origin("duniverse"));
+    } else if ((await mtime(join(root, "duniverse"))) === undefined) {
+      throw usageError(`an offline build needs the package sources${origin("offline")}`, {
+        hint: "pass --duniverse DIR, or run unik build once without --offline (--no-offline)",
       });
     }
   } else {
-    if (options.duniverse) throw usageError("--duniverse needs --offline");
+    if (remembered.duniverse) {
+      throw usageError(`--duniverse needs --offline${origin("duniverse")}`);
+    }
     const opamText = await Deno.readTextFile(join(root, opamFile));
     const lockTime = await mtime(join(root, lockFile));
     const lock = lockTime === undefined || lockTime < (await mtime(join(root, opamFile)))!;
@@ -152,6 +194,9 @@ export async function runBuild(
     ...later,
   ];
   await requireTools(needs.filter((n) => !(installsSwitch && n.fromSwitch)));
+  if (!sameRemembered(saved?.build, remembered)) {
+    await saveRemembered(paths.contextPath, remembered);
+  }
   for (const line of skipped) report(line);
 
   const steps: { step: Step; after?: () => Promise<void> }[] = [];

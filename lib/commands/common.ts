@@ -4,6 +4,7 @@
  * @module
  */
 
+import { relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import { type ConfigureRequest, DEFAULT_EXTRA_REPOS } from "../configure.ts";
 import type { KeyValue } from "../dsl/key.ts";
@@ -54,6 +55,38 @@ export async function readSavedContext(
     throw new UnikError("io", `cannot read ${paths.contextPath}: ${(e as Error).message}`);
   }
   return parseContext(text, paths.contextPath, session?.loaded.keys ?? []);
+}
+
+/**
+ * A failed configuration that used key values from the saved context says which, with their
+ * values and where they came from: the error may well be theirs.
+ */
+export function savedValuesNoted(
+  e: unknown,
+  saved: SavedContext | undefined,
+  given: Readonly<Record<string, KeyValue>>,
+  paths: ProjectPaths,
+): unknown {
+  if (!(e instanceof UnikError)) return e;
+  const savedKeys = saved?.keys ?? {};
+  const contextRel = relative(paths.root, paths.contextPath);
+  const used = Object.keys(savedKeys).filter((k) => !(k in given)).sort();
+  if (used.length === 0) return e;
+  const shown = used.map((k) =>
+    k === "target"
+      ? `-t ${savedKeys[k]}`
+      : `--${k}=${
+        Array.isArray(savedKeys[k]) ? (savedKeys[k] as string[]).join(",") : savedKeys[k]
+      }`
+  );
+  const note = `saved in ${contextRel} by an earlier configure and used here: ${
+    shown.join(" ")
+  }; give a key on the command line to override it, or run unik configure to start from the defaults`;
+  return new UnikError(e.kind, e.message, {
+    pos: e.pos,
+    hint: e.hint ? `${e.hint}\n  ${note}` : note,
+    cause: e.cause,
+  });
 }
 
 /** The target when none is given: `MODE`, then `MIRAGE_DEFAULT_TARGET` (only unix), else the host's. */

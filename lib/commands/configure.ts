@@ -6,13 +6,13 @@
 
 import { relative } from "node:path";
 import type { Configured } from "../configure.ts";
-import { showContext } from "../context.ts";
+import { type SavedContext, showContext } from "../context.ts";
 import { sha256 } from "../digest.ts";
 import type { CliIO } from "../cli/io.ts";
 import type { ProjectPaths } from "../cli/project.ts";
 import type { ConfigSession } from "../evaluate/session.ts";
 import { type FileToWrite, removeGenerated, writeAll } from "../write.ts";
-import { type CommonOptions, prepare, readSavedContext } from "./common.ts";
+import { type CommonOptions, prepare, readSavedContext, savedValuesNoted } from "./common.ts";
 
 /** The message printed after a successful configure. */
 export const CONFIGURED_MESSAGE =
@@ -24,6 +24,13 @@ export interface ConfigureOptions extends CommonOptions {
   readonly dryRun?: boolean;
   /** Print the "successfully configured" message (not when building). */
   readonly announce?: boolean;
+  /**
+   * Start from the defaults rather than the saved key values (a `configure` command line, as
+   * mirage's; an explicit `--context-file` is still read).
+   */
+  readonly fromDefaults?: boolean;
+  /** The saved context, when the caller has read it already. */
+  readonly saved?: SavedContext;
 }
 
 /** Directories configure creates, relative to the root: removed by clean when left empty. */
@@ -38,10 +45,17 @@ export async function runConfigure(
   options: ConfigureOptions,
   io: CliIO,
 ): Promise<Configured> {
-  const saved = await readSavedContext(paths, session);
-  const prepared = await prepare(paths, options, saved);
-  const configured = await session.configure(prepared.request);
   const contextRel = relative(paths.root, paths.contextPath);
+  const saved = options.saved ?? await readSavedContext(paths, session);
+  const startFresh = options.fromDefaults && !paths.explicitContext;
+  const prepared = await prepare(
+    paths,
+    options,
+    startFresh && saved ? { ...saved, keys: {}, output: undefined } : saved,
+  );
+  const configured = await session.configure(prepared.request).catch((e) => {
+    throw savedValuesNoted(e, startFresh ? undefined : saved, options.keys, paths);
+  });
   const files: FileToWrite[] = configured.files.map((f) => ({
     path: f.path,
     contents: f.contents,
@@ -56,6 +70,7 @@ export async function runConfigure(
       output: prepared.request.output,
       files: hashes,
       artifacts: [configured.artifact],
+      ...(saved?.build ? { build: saved.build } : {}),
     }),
   });
   let out = "";

@@ -9,7 +9,8 @@ import { describeText } from "../describe.ts";
 import type { CliIO } from "../cli/io.ts";
 import type { ProjectPaths } from "../cli/project.ts";
 import type { ConfigSession } from "../evaluate/session.ts";
-import { type CommonOptions, prepare, readSavedContext } from "./common.ts";
+import { type CommonOptions, prepare, readSavedContext, savedValuesNoted } from "./common.ts";
+import { showRemembered } from "../toolchain/remembered.ts";
 
 /** Options of describe. */
 export interface DescribeOptions extends CommonOptions {
@@ -39,6 +40,8 @@ export async function runDescribe(
   const described = await session.describe(explicitKeys, prepared.request, {
     dot: options.dot ?? false,
     eval: full || !options.dot,
+  }).catch((e) => {
+    throw savedValuesNoted(e, saved, options.keys, paths);
   });
   if (options.dot) {
     const dot = described.dot ?? "";
@@ -60,4 +63,6 @@ export async function runDescribe(
       ? { libraries: configured.libraries, packages: configured.packages }
       : undefined,
   }));
+  const remembered = showRemembered(saved?.build);
+  if (remembered.length) io.out(`${"Build".padEnd(11)}${remembered.join(" ")} (remembered)\n`);
 }

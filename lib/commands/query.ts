@@ -9,7 +9,7 @@ import { usageError } from "../errors.ts";
 import type { CliIO } from "../cli/io.ts";
 import type { ProjectPaths } from "../cli/project.ts";
 import type { ConfigSession } from "../evaluate/session.ts";
-import { type CommonOptions, prepare, readSavedContext } from "./common.ts";
+import { type CommonOptions, prepare, readSavedContext, savedValuesNoted } from "./common.ts";
 
 /** What `query` can print. */
 export const QUERY_INFOS = [
@@ -53,7 +53,9 @@ export async function runQuery(
 ): Promise<void> {
   const saved = await readSavedContext(paths, session);
   const prepared = await prepare(paths, options, saved);
-  const configured = await session.configure(prepared.request);
+  const configured = await session.configure(prepared.request).catch((e) => {
+    throw savedValuesNoted(e, saved, options.keys, paths);
+  });
   switch (info) {
     case "name":
       return io.out(`${configured.name}\n`);

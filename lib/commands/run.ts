@@ -14,7 +14,7 @@ import type { ConfigSession } from "../evaluate/session.ts";
 import type { Configured } from "../configure.ts";
 import type { Target } from "../target.ts";
 import { findTarget } from "../../targets/mod.ts";
-import { type BuildOptions, runBuild } from "./build.ts";
+import { type BuildOptions, type PlanOptions, runBuild } from "./build.ts";
 import { runAttached, showCommand } from "../toolchain/process.ts";
 import type { BlockAttachment, Launch, NetAttachment } from "../toolchain/launch.ts";
 import { kvmStatus, type ToolNeed } from "../toolchain/needs.ts";
@@ -55,14 +55,20 @@ function checkOptionNames(
   flag: string,
   kind: "network" | "block",
   names: readonly string[],
+  origin: PlanOptions["origin"],
 ): void {
-  for (const name of Object.keys(options ?? {})) {
+  for (const [name, value] of Object.entries(options ?? {})) {
     if (!names.includes(name)) {
-      throw usageError(`--${flag}:${name}: the unikernel has no ${kind} device named ${name}`, {
-        hint: names.length
-          ? `its ${kind} devices: ${names.join(", ")}`
-          : `it has no ${kind} device`,
-      });
+      throw usageError(
+        `--${flag}:${name}=${value}${
+          origin(flag, name)
+        }: the unikernel has no ${kind} device named ${name}`,
+        {
+          hint: names.length
+            ? `its ${kind} devices: ${names.join(", ")}`
+            : `it has no ${kind} device`,
+        },
+      );
     }
   }
 }
@@ -71,16 +77,16 @@ function checkOptionNames(
 function attachments(
   configured: Configured,
   target: Target,
-  tender: TenderOptions,
+  { tender, origin }: PlanOptions,
   root: string,
 ): { networks: NetAttachment[]; blocks: BlockAttachment[] } {
   const netNames = configured.resources.networks;
   const blockNames = configured.resources.blocks.map((b) => b.name);
   checkDeviceNames([...netNames, ...blockNames]);
-  checkOptionNames(tender.nets, "net", "network", netNames);
-  checkOptionNames(tender.netMacs, "net-mac", "network", netNames);
-  checkOptionNames(tender.blocks, "block", "block", blockNames);
-  checkOptionNames(tender.blockSectorSizes, "block-sector-size", "block", blockNames);
+  checkOptionNames(tender.nets, "net", "network", netNames, origin);
+  checkOptionNames(tender.netMacs, "net-mac", "network", netNames, origin);
+  checkOptionNames(tender.blocks, "block", "block", blockNames, origin);
+  checkOptionNames(tender.blockSectorSizes, "block-sector-size", "block", blockNames, origin);
   const explicit = attachesDevices(target);
   const unattached = [
     ...netNames.filter((n) => explicit && !tender.nets?.[n]).map((n) => `--net:${n}=IFACE`),
@@ -109,13 +115,16 @@ function attachments(
   };
 }
 
-async function checkImages(blocks: readonly BlockAttachment[]): Promise<void> {
+async function checkImages(
+  blocks: readonly BlockAttachment[],
+  origin: PlanOptions["origin"],
+): Promise<void> {
   const missing = [];
   for (const b of blocks) {
     try {
       await Deno.stat(b.path);
     } catch {
-      missing.push(`${b.name}: ${b.path}`);
+      missing.push(`${b.name}: ${b.path}${origin("block", b.name)}`);
     }
   }
   if (missing.length) {
@@ -150,26 +159,29 @@ export async function runRun(
   options: RunOptions,
   io: CliIO,
 ): Promise<number> {
-  const tender = options.tender ?? {};
   let launch: Launch | undefined;
   const scratch = await Deno.makeTempDir({ prefix: "unik-run-" });
   let keepScratch = false;
   try {
     const { configured } = await runBuild(paths, session, options, io, {
-      plan: async (configured) => {
+      plan: async (configured, plan) => {
+        const tender = plan.tender;
         const target = findTarget(configured.target)!;
         if (!target.launch) {
           throw new UnikError("runtime", `unik cannot start ${target.name} unikernels by itself`, {
             hint: target.noLaunch,
           });
         }
-        if (!attachesDevices(target) && target.family === "unix" && hasAttachments(tender)) {
+        if (target.family === "unix" && hasAttachments(options.tender ?? {})) {
           throw usageError(`tender options do not apply to ${target.name} unikernels`, {
             hint: "a unix unikernel is a process: it opens its devices itself",
           });
         }
-        const { networks, blocks } = attachments(configured, target, tender, paths.root);
-        if (!options.print) await checkImages(blocks);
+        // A unix unikernel opens its devices itself: remembered tender options are for others.
+        const { networks, blocks } = target.family === "unix"
+          ? { networks: [], blocks: [] }
+          : attachments(configured, target, plan, paths.root);
+        if (!options.print) await checkImages(blocks, plan.origin);
         launch = target.launch({
           root: paths.root,
           artifact: configured.artifact,
