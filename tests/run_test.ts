@@ -97,7 +97,7 @@ Deno.test("every unattached device is named, networks and blocks", async () => {
 Deno.test("a tender option naming no device of the unikernel is a usage error", async () => {
   const { r } = await runDevices("hvt", [...ATTACH, "--net:eth9=tap1"]);
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /--net:eth9: the unikernel has no network device named eth9/);
+  assert.match(r.stderr, /--net:eth9=tap1: the unikernel has no network device named eth9/);
   assert.match(r.stderr, /its network devices: service/);
 });
 
