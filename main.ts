@@ -220,6 +220,15 @@ function relativePositions(error: UnikError, cwd: string): UnikError {
   });
 }
 
+/** `unik migrate`, whose configure step is `unik configure` itself, in-process. */
+async function runMigrate(argv: string[], io: CliIO): Promise<number> {
+  return await (await loadCommands()).runMigrateCommand(
+    argv,
+    io,
+    (cwd, args) => runCli(["configure", ...args], { ...io, cwd }),
+  );
+}
+
 /** Runs the unik command line; returns the exit code. */
 export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
   try {
@@ -238,7 +247,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       else if (topic === "topics") io.out(`${Object.keys(COMMANDS).join(" ")}\n`);
       else if (topic === "plugin") {
         return await (await loadCommands()).runPluginCommand(["--help"], io);
-      } else if (topic in COMMANDS && topic !== "help") {
+      } else if (topic === "migrate") return await runMigrate(["--help"], io); else if (topic in COMMANDS && topic !== "help") {
         return await runCommand(topic, ["--help"], io);
       } else throw usageError(`unknown help topic ${topic}`, { hint: "try 'unik help topics'" });
       return 0;
@@ -253,6 +262,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
         async () => (await loadCommands()).runPluginCommand(rest, io),
       );
     }
+    if (first === "migrate") return await runMigrate(rest, io);
     if (!(first in COMMANDS)) {
       throw usageError(`unknown command '${first}'`, {
         hint: `commands: ${Object.keys(COMMANDS).join(", ")}`,

@@ -13,6 +13,7 @@ export const COMMANDS: Record<string, string> = {
   run: "Build, then start the unikernel with its devices attached (boot arguments after --).",
   clean: "Remove the files configure generated (never a file of yours).",
   check: "Type-check config.ts with deno check.",
+  migrate: "Write the config.ts equivalent to a mirage config.ml, then configure it.",
   plugin: "Find plugins in registries and lock them: search, add, remove, list, verify, update.",
   help: "Show help about unik or one of its commands.",
 };

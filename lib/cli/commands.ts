@@ -30,6 +30,7 @@ import { runConfigure } from "../commands/configure.ts";
 import { QUERY_INFOS, resolveInfo, runQuery } from "../commands/query.ts";
 import { runDescribe } from "../commands/describe.ts";
 import { runClean } from "../commands/clean.ts";
+import type { ConfigureRunner } from "../commands/migrate.ts";
 import { UNIK_VERSION } from "../version.ts";
 import { TARGETS } from "../../targets/mod.ts";
 import { COMMANDS } from "./command_names.ts";
@@ -320,6 +321,41 @@ export async function runPluginCommand(argv: string[], io: CliIO): Promise<numbe
       return 0;
   }
   throw usageError(`unknown plugin command ${args.name}`);
+}
+
+/** Parses and runs `unik migrate [config.ml] ...`; returns the exit code. */
+export async function runMigrateCommand(
+  argv: string[],
+  io: CliIO,
+  configure: ConfigureRunner,
+): Promise<number> {
+  const cmd = command({
+    name: "unik migrate",
+    description: COMMANDS.migrate,
+    args: {
+      source: positional({ type: optional(string), displayName: "CONFIG.ML" }),
+      stdout: flag({ long: "stdout", description: "Print config.ts instead of writing it." }),
+      forcePartial: flag({
+        long: "force-partial",
+        description: "Write what could be translated; the rest fails configure until rewritten.",
+      }),
+      noConfigure: flag({
+        long: "no-configure",
+        description: "Do not configure the new config.ts after writing it.",
+      }),
+    },
+    handler: (args) => args,
+  });
+  const result = await runSafely(cmd, argv);
+  if (result._tag === "error") return reportParseError(result.error.config, io);
+  const args = result.value;
+  const { runMigrate } = await import("../commands/migrate.ts");
+  return await runMigrate({
+    source: args.source,
+    stdout: args.stdout,
+    forcePartial: args.forcePartial,
+    configure: !args.noConfigure,
+  }, io, configure);
 }
 
 /** Prints what cmd-ts said about a command line (help or an error); returns the exit code. */
