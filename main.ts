@@ -247,7 +247,8 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       else if (topic === "topics") io.out(`${Object.keys(COMMANDS).join(" ")}\n`);
       else if (topic === "plugin") {
         return await (await loadCommands()).runPluginCommand(["--help"], io);
-      } else if (topic === "migrate") return await runMigrate(["--help"], io); else if (topic in COMMANDS && topic !== "help") {
+      } else if (topic === "migrate") return await runMigrate(["--help"], io);
+      else if (topic in COMMANDS && topic !== "help") {
         return await runCommand(topic, ["--help"], io);
       } else throw usageError(`unknown help topic ${topic}`, { hint: "try 'unik help topics'" });
       return 0;

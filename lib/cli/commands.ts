@@ -350,12 +350,16 @@ export async function runMigrateCommand(
   if (result._tag === "error") return reportParseError(result.error.config, io);
   const args = result.value;
   const { runMigrate } = await import("../commands/migrate.ts");
-  return await runMigrate({
-    source: args.source,
-    stdout: args.stdout,
-    forcePartial: args.forcePartial,
-    configure: !args.noConfigure,
-  }, io, configure);
+  return await runMigrate(
+    {
+      source: args.source,
+      stdout: args.stdout,
+      forcePartial: args.forcePartial,
+      configure: !args.noConfigure,
+    },
+    io,
+    configure,
+  );
 }
 
 /** Prints what cmd-ts said about a command line (help or an error); returns the exit code. */

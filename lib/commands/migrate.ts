@@ -41,7 +41,8 @@ export async function runMigrate(
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) {
       throw new UnikError("config", `configuration file ${shown} missing`, {
-        hint: "run unik migrate in the directory of config.ml, or name it: unik migrate app/config.ml",
+        hint:
+          "run unik migrate in the directory of config.ml, or name it: unik migrate app/config.ml",
       });
     }
     throw new UnikError("io", `cannot read ${shown}: ${(e as Error).message}`);
@@ -49,11 +50,6 @@ export async function runMigrate(
   const dir = dirname(sourcePath);
   const target = join(dir, "config.ts");
   const targetShown = relative(io.cwd, target) || "config.ts";
-  if (!options.stdout && await exists(target)) {
-    throw new UnikError("io", `${targetShown} already exists: unik migrate does not overwrite it`, {
-      hint: "remove or rename it first, or print the translation with --stdout",
-    });
-  }
   const lineWidth = await projectLineWidth(dir);
   const { text, errors } = migrateSource(source, { file: basename(sourcePath), lineWidth });
   if (errors.length > 0 && (!options.forcePartial || text === "")) {
@@ -72,7 +68,10 @@ export async function runMigrate(
     await Deno.writeTextFile(target, text, { createNew: true });
   } catch (e) {
     if (e instanceof Deno.errors.AlreadyExists) {
-      throw new UnikError("io", `${targetShown} already exists: unik migrate does not overwrite it`);
+      throw new UnikError(
+        "io",
+        `${targetShown} already exists: unik migrate does not overwrite it`,
+      );
     }
     throw new UnikError("io", `cannot write ${targetShown}: ${(e as Error).message}`);
   }
@@ -89,7 +88,11 @@ export async function runMigrate(
   const inside = !relative(io.cwd, target).startsWith("..");
   const cwd = inside ? io.cwd : dir;
   const finalArgs = inside ? args : (mirageTarget ? ["-t", mirageTarget] : []);
-  io.out(`Configuring it: unik configure${finalArgs.length ? ` ${finalArgs.join(" ")}` : ""}${mirageTarget ? " (the target of mirage/context)" : ""}\n`);
+  io.out(
+    `Configuring it: unik configure${finalArgs.length ? ` ${finalArgs.join(" ")}` : ""}${
+      mirageTarget ? " (the target of mirage/context)" : ""
+    }\n`,
+  );
   const code = await configure(cwd, finalArgs);
   if (code !== 0) {
     io.err(`${targetShown} was written, but configuring it failed (exit ${code}).\n`);
@@ -106,16 +109,6 @@ function describeErrors(file: string, errors: readonly Diagnostic[], prefix?: st
   if (prefix) return lines.join("\n");
   if (lines.length === 1) return `cannot translate ${lines[0]}`;
   return `cannot translate ${file}:\n${lines.map((l) => `  ${l}`).join("\n")}`;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return false;
-    throw new UnikError("io", `cannot check ${path}: ${(e as Error).message}`);
-  }
 }
 
 /** The target recorded in a mirage 4.9 context file (one argument per line), if any. */

@@ -85,7 +85,12 @@ export type Pattern =
 
 /** Expressions. */
 export type Expr =
-  | { readonly kind: "ident"; readonly path: readonly string[]; readonly name: string; readonly pos: Pos }
+  | {
+    readonly kind: "ident";
+    readonly path: readonly string[];
+    readonly name: string;
+    readonly pos: Pos;
+  }
   | {
     readonly kind: "constr";
     readonly path: readonly string[];
@@ -124,10 +129,25 @@ export type Expr =
     readonly body: Expr;
     readonly pos: Pos;
   }
-  | { readonly kind: "letopen"; readonly path: readonly string[]; readonly body: Expr; readonly pos: Pos }
-  | { readonly kind: "fun"; readonly params: readonly Param[]; readonly body: Expr; readonly pos: Pos }
+  | {
+    readonly kind: "letopen";
+    readonly path: readonly string[];
+    readonly body: Expr;
+    readonly pos: Pos;
+  }
+  | {
+    readonly kind: "fun";
+    readonly params: readonly Param[];
+    readonly body: Expr;
+    readonly pos: Pos;
+  }
   | { readonly kind: "function"; readonly cases: readonly Case[]; readonly pos: Pos }
-  | { readonly kind: "match"; readonly scrutinee: Expr; readonly cases: readonly Case[]; readonly pos: Pos }
+  | {
+    readonly kind: "match";
+    readonly scrutinee: Expr;
+    readonly cases: readonly Case[];
+    readonly pos: Pos;
+  }
   | {
     readonly kind: "if";
     readonly cond: Expr;
@@ -136,7 +156,12 @@ export type Expr =
     readonly pos: Pos;
   }
   | { readonly kind: "seq"; readonly first: Expr; readonly second: Expr; readonly pos: Pos }
-  | { readonly kind: "open"; readonly path: readonly string[]; readonly expr: Expr; readonly pos: Pos }
+  | {
+    readonly kind: "open";
+    readonly path: readonly string[];
+    readonly expr: Expr;
+    readonly pos: Pos;
+  }
   | { readonly kind: "assert"; readonly expr: Expr; readonly pos: Pos }
   | { readonly kind: "curpos"; readonly pos: Pos }
   | { readonly kind: "annot"; readonly expr: Expr; readonly type: string; readonly pos: Pos }
@@ -144,7 +169,12 @@ export type Expr =
 
 /** A top-level item of config.ml. */
 export type Item =
-  | { readonly kind: "open"; readonly path: readonly string[]; readonly pos: Pos; readonly end: Pos }
+  | {
+    readonly kind: "open";
+    readonly path: readonly string[];
+    readonly pos: Pos;
+    readonly end: Pos;
+  }
   | {
     readonly kind: "let";
     readonly rec: boolean;

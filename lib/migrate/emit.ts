@@ -48,7 +48,11 @@ export type TsParam =
   | { readonly k: "arrayPat"; readonly names: readonly string[] }
   | {
     readonly k: "objectPat";
-    readonly props: readonly { readonly key: string; readonly name: string; readonly default?: TsExpr }[];
+    readonly props: readonly {
+      readonly key: string;
+      readonly name: string;
+      readonly default?: TsExpr;
+    }[];
     readonly default?: TsExpr;
   };
 
@@ -497,13 +501,22 @@ class Printer {
    * The arguments with the last one (an object, array or function) broken but kept on the
    * call's line, or undefined when that layout does not apply.
    */
-  hugged(args: readonly TsExpr[], indent: number, column: number, suffix: number): string | undefined {
+  hugged(
+    args: readonly TsExpr[],
+    indent: number,
+    column: number,
+    suffix: number,
+  ): string | undefined {
     const last = args[args.length - 1];
     if (!isHuggable(last)) return undefined;
     const others = this.flatList(args.slice(0, -1));
     if (others === undefined) return undefined;
     const prefix = others === "" ? "" : `${others}, `;
-    const open = last.k === "arrow" ? this.flatParams(last.params) + " => {" : last.k === "array" ? "[" : "{";
+    const open = last.k === "arrow"
+      ? this.flatParams(last.params) + " => {"
+      : last.k === "array"
+      ? "["
+      : "{";
     if (column + 1 + prefix.length + open.length > this.#width) return undefined;
     if (args.slice(0, -1).some((a) => isHuggable(a) && a.k !== "arrow")) return undefined;
     const body = this.broken(last, indent, column + 1 + prefix.length, suffix + 1);

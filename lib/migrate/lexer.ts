@@ -169,8 +169,9 @@ export function lex(text: string): { tokens: Token[]; comments: Comment[] } {
       continue;
     }
     if (/[0-9]/.test(c)) {
-      const m = /^(0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|[0-9][0-9_]*)(\.[0-9_]*)?([eE][+-]?[0-9_]+)?([lLn])?/
-        .exec(text.slice(i));
+      const m =
+        /^(0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|[0-9][0-9_]*)(\.[0-9_]*)?([eE][+-]?[0-9_]+)?([lLn])?/
+          .exec(text.slice(i));
       const t = m![0];
       advance(t.length);
       const isFloat = (m![2] !== undefined || m![3] !== undefined) && !/^0[xob]/i.test(t);
@@ -294,7 +295,10 @@ function readString(text: string, from: number, start: Pos): { value: string; le
       const esc = /^\\(?:[\\'"ntbr ]|[0-9]{3}|x[0-9a-fA-F]{2}|o[0-3][0-7]{2}|u\{[0-9a-fA-F]+\})/
         .exec(text.slice(i, i + 12));
       if (!esc) {
-        throw new LexError(`invalid escape ${JSON.stringify(text.slice(i, i + 2))} in a string`, start);
+        throw new LexError(
+          `invalid escape ${JSON.stringify(text.slice(i, i + 2))} in a string`,
+          start,
+        );
       }
       value += unescape(esc[0], start);
       i += esc[0].length;

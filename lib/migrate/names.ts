@@ -115,13 +115,14 @@ export const PLUGIN_NAMES: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** `Key.kv_ro ?group ()` and the like: configure keys made by a plugin function of a group. */
-export const GROUP_KEYS: Readonly<Record<string, { readonly name: string; readonly from: string }>> =
-  {
-    kv_ro: { name: "kvRoKey", from: "kv" },
-    block: { name: "blockKey", from: "block" },
-    dhcp: { name: "dhcpKey", from: "stack" },
-    net: { name: "netKey", from: "stack" },
-  };
+export const GROUP_KEYS: Readonly<
+  Record<string, { readonly name: string; readonly from: string }>
+> = {
+  kv_ro: { name: "kvRoKey", from: "kv" },
+  block: { name: "blockKey", from: "block" },
+  dhcp: { name: "dhcpKey", from: "stack" },
+  net: { name: "netKey", from: "stack" },
+};
 
 /** `Key.is_unix` and the like: members of unik's `Key`. */
 export const KEY_MEMBERS: Readonly<Record<string, string>> = {

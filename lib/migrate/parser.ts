@@ -85,6 +85,10 @@ class Parser {
     return this.#tokens[this.#i];
   }
 
+  #atEnd(): boolean {
+    return this.#t.kind === "eof";
+  }
+
   #peek(n = 1): Token {
     return this.#tokens[Math.min(this.#i + n, this.#tokens.length - 1)];
   }
@@ -214,7 +218,7 @@ class Parser {
     if (this.#eat("=")) {
       let depth = 0;
       let expectConstr = true;
-      while (this.#t.kind !== "eof") {
+      while (!this.#atEnd()) {
         const t = this.#t;
         if (depth === 0 && (this.#is(";;") || (t.kind === "keyword" && ITEM_START.has(t.text)))) {
           break;
@@ -223,7 +227,9 @@ class Parser {
         if (["(", "[", "{"].includes(t.text) && t.kind === "punct") depth++;
         if ([")", "]", "}"].includes(t.text) && t.kind === "punct") depth--;
         if (depth === 0 && this.#is("|")) expectConstr = true;
-        else if (depth === 0 && expectConstr && t.kind === "uident" && !this.#is(".", this.#peek())) {
+        else if (
+          depth === 0 && expectConstr && t.kind === "uident" && !this.#is(".", this.#peek())
+        ) {
           constructors.push(t.text);
           expectConstr = false;
         } else expectConstr = false;
@@ -292,7 +298,14 @@ class Parser {
             let def: Expr | undefined;
             if (this.#eat("=")) def = this.#seqExpr();
             this.#expect(")");
-            params.push({ kind: "labelled", label: t.text, optional, pat, default: def, pos: t.pos });
+            params.push({
+              kind: "labelled",
+              label: t.text,
+              optional,
+              pat,
+              default: def,
+              pos: t.pos,
+            });
           } else {
             params.push({
               kind: "labelled",
@@ -324,7 +337,14 @@ class Parser {
         let def: Expr | undefined;
         if (this.#eat("=")) def = this.#seqExpr();
         this.#expect(")");
-        params.push({ kind: "labelled", label: nameTok.text, optional, pat, default: def, pos: at });
+        params.push({
+          kind: "labelled",
+          label: nameTok.text,
+          optional,
+          pat,
+          default: def,
+          pos: at,
+        });
         continue;
       }
       params.push({ kind: "positional", pat: this.#simplePattern(), pos: t.pos });
@@ -421,7 +441,9 @@ class Parser {
     const t = this.#t;
     if (t.kind === "lident") {
       this.#next();
-      return t.text === "_" ? { kind: "any", pos: t.pos } : { kind: "var", name: t.text, pos: t.pos };
+      return t.text === "_"
+        ? { kind: "any", pos: t.pos }
+        : { kind: "var", name: t.text, pos: t.pos };
     }
     if (t.kind === "string") {
       this.#next();
@@ -547,7 +569,9 @@ class Parser {
     while (this.#t.kind !== "eof") {
       const t = this.#t;
       if (depth === 0 && t.kind === "keyword" && ITEM_START.has(t.text) && t.text !== "let") break;
-      if (depth === 0 && (this.#is(";;") || this.#is(")") || this.#is("]") || this.#is("in"))) break;
+      if (depth === 0 && (this.#is(";;") || this.#is(")") || this.#is("]") || this.#is("in"))) {
+        break;
+      }
       if (["(", "[", "{", "begin", "do", "struct"].includes(t.text)) depth++;
       if ([")", "]", "}", "end", "done"].includes(t.text)) {
         depth--;
@@ -589,7 +613,10 @@ class Parser {
       const info = binaryLevel(t);
       if (!info || info.level < minLevel) return left;
       this.#next();
-      if (this.#is("if") || this.#is("let") || this.#is("match") || this.#is("fun") || this.#is("function")) {
+      if (
+        this.#is("if") || this.#is("let") || this.#is("match") || this.#is("fun") ||
+        this.#is("function")
+      ) {
         // `f @@ fun x -> ...`, `x |> fun ...`: the right operand extends as far as it can.
         const right = this.#expr();
         left = { kind: "binop", op: t.text, left, right, pos: t.pos };
@@ -638,7 +665,9 @@ class Parser {
     }
     if (t.kind === "variant") {
       this.#next();
-      if (this.#startsAtom()) return { kind: "variant", tag: t.text, arg: this.#atom(), pos: t.pos };
+      if (this.#startsAtom()) {
+        return { kind: "variant", tag: t.text, arg: this.#atom(), pos: t.pos };
+      }
       return { kind: "variant", tag: t.text, pos: t.pos };
     }
     const head = this.#atom();

@@ -8,14 +8,25 @@
  * @module
  */
 
-import type { Arg, Binding, Case, Comment, Expr, Item, Param, Pattern, Pos, Program } from "./ast.ts";
+import type {
+  Arg,
+  Binding,
+  Case,
+  Comment,
+  Expr,
+  Item,
+  Param,
+  Pattern,
+  Pos,
+  Program,
+} from "./ast.ts";
 import type { TsBlock, TsExpr, TsImport, TsModule, TsParam, TsProp, TsStmt } from "./emit.ts";
 import {
   camel,
   GROUP_KEYS,
   KEY_MEMBERS,
-  libName,
   type LibName,
+  libName,
   specifier,
   TYPE_NAMES,
 } from "./names.ts";
@@ -178,7 +189,15 @@ const RESERVED_TS = new Set([
 ]);
 
 /** Functions whose calls run code at configure time: I/O and the environment. */
-const IO_MODULES = new Set(["Sys", "Unix", "Bos", "In_channel", "Out_channel", "Filename", "Lwt_unix"]);
+const IO_MODULES = new Set([
+  "Sys",
+  "Unix",
+  "Bos",
+  "In_channel",
+  "Out_channel",
+  "Filename",
+  "Lwt_unix",
+]);
 const IO_FUNCTIONS = new Set([
   "Printf.printf",
   "Printf.eprintf",
@@ -245,8 +264,10 @@ class Translator {
         this.#errors.push({
           line: version.comment.pos.line,
           col: version.comment.pos.col,
-          message: `this config.ml is for mirage ${version.range}, and unik implements the ${SUPPORTED} API`,
-          hint: "port it to mirage 4.9 first (its changes are in mirage's CHANGES.md), then migrate",
+          message:
+            `this config.ml is for mirage ${version.range}, and unik implements the ${SUPPORTED} API`,
+          hint:
+            "port it to mirage 4.9 first (its changes are in mirage's CHANGES.md), then migrate",
         });
       }
     }
@@ -297,7 +318,10 @@ class Translator {
             value: {
               k: "new",
               callee: { k: "id", name: "Error" },
-              args: [{ k: "template", parts: [`not translated from ${this.#file}: `, { k: "id", name: "what" }] }],
+              args: [{
+                k: "template",
+                parts: [`not translated from ${this.#file}: `, { k: "id", name: "what" }],
+              }],
             },
           }],
         },
@@ -575,7 +599,9 @@ class Translator {
         const names = pat.items.map((q) => {
           const local = this.#fresh(q.kind === "var" ? q.name : "_", taken);
           taken.add(local);
-          if (q.kind === "var") scope.set(q.name, { k: "value", ts: { k: "id", name: local }, info: {} });
+          if (q.kind === "var") {
+            scope.set(q.name, { k: "value", ts: { k: "id", name: local }, info: {} });
+          }
           return local;
         });
         positional.push({ k: "arrayPat", names });
@@ -606,7 +632,9 @@ class Translator {
         const names = single.items.map((q) => {
           const local = this.#fresh(q.kind === "var" ? q.name : "_", taken);
           taken.add(local);
-          if (q.kind === "var") scope.set(q.name, { k: "value", ts: { k: "id", name: local }, info: {} });
+          if (q.kind === "var") {
+            scope.set(q.name, { k: "value", ts: { k: "id", name: local }, info: {} });
+          }
           return local;
         });
         positional.splice(sig.positional, 0, { k: "arrayPat", names });
@@ -615,7 +643,11 @@ class Translator {
         positional.splice(sig.positional, 0, { k: "name", name: subject });
         stmts.push(...this.#match({ k: "id", name: subject }, rest.cases, scope, taken, rest.pos));
       }
-      return { params: positional, body: { k: "block", body: stmts }, sig: { ...sig, positional: sig.positional + 1 } };
+      return {
+        params: positional,
+        body: { k: "block", body: stmts },
+        sig: { ...sig, positional: sig.positional + 1 },
+      };
     }
     stmts.push(...this.#tail(rest, scope, taken));
     void pos;
@@ -627,7 +659,8 @@ class Translator {
     if (e.kind === "assert") return e.expr.kind === "bool" && !e.expr.value;
     if (e.kind === "app" && e.fn.kind === "ident") {
       const n = [...e.fn.path, e.fn.name].join(".");
-      return ["connect_err", "failwith", "invalid_arg", "Fmt.failwith", "Misc.connect_err"].includes(n);
+      return ["connect_err", "failwith", "invalid_arg", "Fmt.failwith", "Misc.connect_err"]
+        .includes(n);
     }
     return false;
   }
@@ -675,9 +708,16 @@ class Translator {
 
   /** The error thrown for `assert false`, `connect_err`, `failwith`. */
   #failure(e: Expr, scope: Scope): TsExpr {
-    const error = (msg: TsExpr): TsExpr => ({ k: "new", callee: { k: "id", name: "Error" }, args: [msg] });
+    const error = (msg: TsExpr): TsExpr => ({
+      k: "new",
+      callee: { k: "id", name: "Error" },
+      args: [msg],
+    });
     if (e.kind === "assert") {
-      return error({ k: "str", value: `assertion failed (${this.#file}:${e.pos.line}:${e.pos.col})` });
+      return error({
+        k: "str",
+        value: `assertion failed (${this.#file}:${e.pos.line}:${e.pos.col})`,
+      });
     }
     const app = e as Extract<Expr, { kind: "app" }>;
     const name = (app.fn as { name: string }).name;
@@ -688,7 +728,9 @@ class Translator {
       const max = app.args.find((a) => a.label === "max")?.expr;
       if (!who || n?.kind !== "int") this.#fail(app.pos, "connect_err takes a name and a count");
       const count = Number(n.text);
-      const range = max?.kind === "int" ? `between ${count} and ${max.text} arguments` : `exactly ${count} argument${count === 1 ? "" : "s"}`;
+      const range = max?.kind === "int"
+        ? `between ${count} and ${max.text} arguments`
+        : `exactly ${count} argument${count === 1 ? "" : "s"}`;
       return error({ k: "template", parts: ["The ", who, ` connect expects ${range}`] });
     }
     const args = app.args.filter((a) => !a.label);
@@ -751,7 +793,12 @@ class Translator {
       case "unit":
         return undefined;
       case "const":
-        return { k: "bin", op: "===", left: s, right: this.#valueExpr(pat.value, new Scope(), false) };
+        return {
+          k: "bin",
+          op: "===",
+          left: s,
+          right: this.#valueExpr(pat.value, new Scope(), false),
+        };
       case "variant":
         if (pat.arg) this.#fail(pat.pos, "variant tags with arguments cannot be translated");
         return { k: "bin", op: "===", left: s, right: { k: "str", value: pat.tag.toLowerCase() } };
@@ -798,7 +845,9 @@ class Translator {
       case "or": {
         const l = this.#patternTest(pat.left, s), r = this.#patternTest(pat.right, s);
         if (!l || !r) return undefined;
-        if (patternVars(pat).length > 0) this.#fail(pat.pos, "or-patterns binding names cannot be translated");
+        if (patternVars(pat).length > 0) {
+          this.#fail(pat.pos, "or-patterns binding names cannot be translated");
+        }
         return { k: "bin", op: "||", left: l, right: r };
       }
     }
@@ -816,7 +865,11 @@ class Translator {
       scope.set(name, { k: "value", ts: { k: "id", name: local }, info: {} });
       return [{ k: "const", name: local, value }];
     };
-    const at = (i: number): TsExpr => ({ k: "index", obj: s, index: { k: "num", text: String(i) } });
+    const at = (i: number): TsExpr => ({
+      k: "index",
+      obj: s,
+      index: { k: "num", text: String(i) },
+    });
     switch (pat.kind) {
       case "var":
         return bind(pat.name, s);
@@ -846,7 +899,11 @@ class Translator {
           ...this.#destructure(pat.head, at(0), scope, taken),
           ...this.#destructure(
             pat.tail,
-            { k: "call", callee: { k: "member", obj: s, name: "slice" }, args: [{ k: "num", text: "1" }] },
+            {
+              k: "call",
+              callee: { k: "member", obj: s, name: "slice" },
+              args: [{ k: "num", text: "1" }],
+            },
             scope,
             taken,
           ),
@@ -898,7 +955,11 @@ class Translator {
       case "unit":
         return ts({ k: "undef" });
       case "curpos":
-        return this.#fail(e.pos, "__POS__ is only understood as ~pos:__POS__", "drop it: unik records positions itself");
+        return this.#fail(
+          e.pos,
+          "__POS__ is only understood as ~pos:__POS__",
+          "drop it: unik records positions itself",
+        );
       case "neg": {
         const inner = this.#valueExpr(e.expr, scope, top);
         if (inner.k === "num") return ts({ k: "num", text: `-${inner.text}` });
@@ -911,7 +972,10 @@ class Translator {
       case "record":
         return ts({
           k: "object",
-          props: e.fields.map((f) => ({ key: camel(f.name), value: this.#valueExpr(f.value, scope, top) })),
+          props: e.fields.map((f) => ({
+            key: camel(f.name),
+            value: this.#valueExpr(f.value, scope, top),
+          })),
         });
       case "variant":
         if (e.arg) this.#fail(e.pos, "variant tags with arguments cannot be translated");
@@ -958,7 +1022,10 @@ class Translator {
       case "assert":
         return this.#fail(e.pos, "assert cannot be translated outside a connect function's cases");
       case "seq":
-        return this.#fail(e.pos, "a sequence (e1; e2) runs code for its effects and cannot be translated");
+        return this.#fail(
+          e.pos,
+          "a sequence (e1; e2) runs code for its effects and cannot be translated",
+        );
       case "unsupported":
         return this.#fail(e.pos, `${e.what} cannot be translated`);
     }
@@ -971,7 +1038,10 @@ class Translator {
     if (value > BigInt(Number.MAX_SAFE_INTEGER)) {
       this.#fail(pos, `the integer ${text} is larger than TypeScript numbers hold exactly`);
     }
-    return { k: "num", text: digits.replace(/^0O/, "0o").replace(/^0B/, "0b").replace(/^0X/, "0x") };
+    return {
+      k: "num",
+      text: digits.replace(/^0O/, "0o").replace(/^0B/, "0b").replace(/^0X/, "0x"),
+    };
   }
 
   #letExpr(e: Extract<Expr, { kind: "let" }>, scope: Scope, top: boolean): V {
@@ -1035,7 +1105,11 @@ class Translator {
               args: [],
             },
           };
-          this.#fail(e.pos, "a match without a catch-all case cannot be translated as an expression", "add a final | _ -> ... case");
+          this.#fail(
+            e.pos,
+            "a match without a catch-all case cannot be translated as an expression",
+            "add a final | _ -> ... case",
+          );
         }
         result = arm.value;
       } else {
@@ -1059,7 +1133,10 @@ class Translator {
       return this.#fail(e.pos, `the constructor ${full} with an argument cannot be translated`);
     }
     if (this.#constructors.has(full)) {
-      return this.#fail(e.pos, `the constructor ${full} stands for a device type: use it as typ ${full}`);
+      return this.#fail(
+        e.pos,
+        `the constructor ${full} stands for a device type: use it as typ ${full}`,
+      );
     }
     return this.#fail(
       e.pos,
@@ -1141,6 +1218,13 @@ class Translator {
     return this.#candidates(fn.path, fn.name);
   }
 
+  /** `f @@ x` and `x |> f`: `f` applied to one more argument (`main "M" @@ a @-> job`). */
+  #applyTo(f: Expr, x: Expr, scope: Scope, top: boolean, pos: Pos): V {
+    const arg: Arg = { optional: false, expr: x, pos: x.pos };
+    if (f.kind === "app") return this.#app(f.fn, [...f.args, arg], scope, top, pos);
+    return this.#app(f, [arg], scope, top, pos);
+  }
+
   #app(fn: Expr, args: readonly Arg[], scope: Scope, top: boolean, pos: Pos): V {
     const names = this.#headName(fn, scope);
     if (names) {
@@ -1210,11 +1294,18 @@ class Translator {
   }
 
   /** The combinators whose translation is not a plain call. */
-  #special(name: string, args: readonly Arg[], scope: Scope, top: boolean, pos: Pos): V | undefined {
+  #special(
+    name: string,
+    args: readonly Arg[],
+    scope: Scope,
+    top: boolean,
+    pos: Pos,
+  ): V | undefined {
     const val = (e: TsExpr, info?: Info): V => ({ k: "ts", e, info });
     const positional = args.filter((a) => !a.label && a.expr.kind !== "unit");
     const label = (l: string) => args.find((a) => a.label === l);
-    const rest = (from: number) => args.filter((a) => a.label || a.expr.kind === "unit" || positional.indexOf(a) >= from);
+    const rest = (from: number) =>
+      args.filter((a) => a.label || a.expr.kind === "unit" || positional.indexOf(a) >= from);
     switch (name) {
       case "typ": {
         const a = positional[0]?.expr;
@@ -1222,8 +1313,12 @@ class Translator {
           this.#fail(pos, "typ takes the constructor of a type defined in config.ml");
         }
         const t = this.#constructors.get(a.name);
-        if (!t) this.#fail(a.pos, `${a.name} is not the constructor of a type defined in config.ml`);
-        return val({ k: "call", callee: this.#unik("typ"), args: [{ k: "str", value: t }] }, { isTyp: true });
+        if (!t) {
+          this.#fail(a.pos, `${a.name} is not the constructor of a type defined in config.ml`);
+        }
+        return val({ k: "call", callee: this.#unik("typ"), args: [{ k: "str", value: t }] }, {
+          isTyp: true,
+        });
       }
       case "impl":
         return val(this.#impl(args, scope, top, pos));
@@ -1268,12 +1363,26 @@ class Translator {
       case "Arg.some":
       case "Key.Arg.enum":
       case "Arg.enum":
-        return { k: "meta", meta: { k: "conv", conv: this.#conv({ kind: "app", fn: { kind: "ident", path: [], name: name.split(".").pop()!, pos }, args, pos }, scope) } };
+        return {
+          k: "meta",
+          meta: {
+            k: "conv",
+            conv: this.#conv({
+              kind: "app",
+              fn: { kind: "ident", path: [], name: name.split(".").pop()!, pos },
+              args,
+              pos,
+            }, scope),
+          },
+        };
       case "Runtime_arg.create":
       case "runtime_arg": {
         const code = positional[0];
         if (!code || code.expr.kind !== "string") {
-          this.#fail(pos, "Runtime_arg.create takes the OCaml code of a Cmdliner term, as a string");
+          this.#fail(
+            pos,
+            "Runtime_arg.create takes the OCaml code of a Cmdliner term, as a string",
+          );
         }
         for (const a of args) {
           if (a.label && a.label !== "pos" && a.label !== "packages") {
@@ -1286,8 +1395,16 @@ class Translator {
           typeArgs: undefined as string[] | undefined,
           args: [] as TsExpr[],
         };
-        const built = this.#call(call.callee, args.filter((a) => a !== code && a.label !== "pos"), scope, top);
-        call.args = [{ k: "str", value: code.expr.value }, ...(built as { args: TsExpr[] }).args];
+        const built = this.#call(
+          call.callee,
+          args.filter((a) => a !== code && a.label !== "pos"),
+          scope,
+          top,
+        );
+        call.args = [
+          { k: "str", value: code.expr.value },
+          ...(built as Extract<TsExpr, { k: "call" }>).args,
+        ];
         const info: Info = { runtimeArg: call as unknown as { typeArgs?: string[] } };
         return val(call, info);
       }
@@ -1297,7 +1414,11 @@ class Translator {
       case "Format.asprintf":
         return val(this.#format(positional.map((a) => a.expr), scope, pos));
       case "Info.name":
-        return val({ k: "member", obj: this.#valueExpr(positional[0].expr, scope, top), name: "name" });
+        return val({
+          k: "member",
+          obj: this.#valueExpr(positional[0].expr, scope, top),
+          name: "name",
+        });
       case "Key.get":
       case "Info.get": {
         const ctx = positional[0].expr;
@@ -1362,37 +1483,61 @@ class Translator {
       case "List.map":
         return val({
           k: "call",
-          callee: { k: "member", obj: this.#valueExpr(positional[1].expr, scope, top), name: "map" },
+          callee: {
+            k: "member",
+            obj: this.#valueExpr(positional[1].expr, scope, top),
+            name: "map",
+          },
           args: [this.#lambda(positional[0].expr, scope, top, 1)],
         });
       case "List.filter":
         return val({
           k: "call",
-          callee: { k: "member", obj: this.#valueExpr(positional[1].expr, scope, top), name: "filter" },
+          callee: {
+            k: "member",
+            obj: this.#valueExpr(positional[1].expr, scope, top),
+            name: "filter",
+          },
           args: [this.#lambda(positional[0].expr, scope, top, 1)],
         });
       case "List.concat":
       case "List.flatten":
         return val({
           k: "call",
-          callee: { k: "member", obj: this.#valueExpr(positional[0].expr, scope, top), name: "flat" },
+          callee: {
+            k: "member",
+            obj: this.#valueExpr(positional[0].expr, scope, top),
+            name: "flat",
+          },
           args: [],
         });
       case "List.append":
         return val(this.#append(positional[0].expr, positional[1].expr, scope, top));
       case "List.length":
-        return val({ k: "member", obj: this.#valueExpr(positional[0].expr, scope, top), name: "length" });
+        return val({
+          k: "member",
+          obj: this.#valueExpr(positional[0].expr, scope, top),
+          name: "length",
+        });
       case "String.concat":
         return val({
           k: "call",
-          callee: { k: "member", obj: this.#valueExpr(positional[1].expr, scope, top), name: "join" },
+          callee: {
+            k: "member",
+            obj: this.#valueExpr(positional[1].expr, scope, top),
+            name: "join",
+          },
           args: [this.#valueExpr(positional[0].expr, scope, top)],
         });
       case "not":
         return val({ k: "not", expr: this.#valueExpr(positional[0].expr, scope, top) });
       case "string_of_int":
       case "Int.to_string":
-        return val({ k: "call", callee: { k: "id", name: "String" }, args: [this.#valueExpr(positional[0].expr, scope, top)] });
+        return val({
+          k: "call",
+          callee: { k: "id", name: "String" },
+          args: [this.#valueExpr(positional[0].expr, scope, top)],
+        });
       case "connect_err":
       case "failwith":
       case "invalid_arg":
@@ -1404,10 +1549,16 @@ class Translator {
       if (group) {
         const g = label("group");
         for (const a of args) {
-          if (a.label && a.label !== "group") this.#fail(a.pos, `${name}: ~${a.label} is not understood`);
+          if (a.label && a.label !== "group") {
+            this.#fail(a.pos, `${name}: ~${a.label} is not understood`);
+          }
         }
         const callArgs = g ? [this.#valueExpr(g.expr, scope, top)] : [];
-        const tags = name === "Key.kv_ro" ? KV_RO_TAGS : name === "Key.block" ? BLOCK_TAGS : undefined;
+        const tags = name === "Key.kv_ro"
+          ? KV_RO_TAGS
+          : name === "Key.block"
+          ? BLOCK_TAGS
+          : undefined;
         return val(
           { k: "call", callee: this.#use({ name: group.name, from: group.from }), args: callArgs },
           { keyTags: tags },
@@ -1430,7 +1581,9 @@ class Translator {
 
   #append(l: Expr, r: Expr, scope: Scope, top: boolean): TsExpr {
     const a = this.#valueExpr(l, scope, top), b = this.#valueExpr(r, scope, top);
-    const items = (x: TsExpr): TsExpr[] => (x.k === "array" ? [...x.items] : [{ k: "spread", expr: x }]);
+    const items = (
+      x: TsExpr,
+    ): TsExpr[] => (x.k === "array" ? [...x.items] : [{ k: "spread", expr: x }]);
     return { k: "array", items: [...items(a), ...items(b)] };
   }
 
@@ -1452,7 +1605,11 @@ class Translator {
           `write it in config.ts by hand: impl's ${camel(a.label)} option takes (info) => ...`,
         );
       }
-      if (!["packages", "packages_v", "runtime_args", "extra_deps", "keys", "local_libs"].includes(a.label!)) {
+      if (
+        !["packages", "packages_v", "runtime_args", "extra_deps", "keys", "local_libs"].includes(
+          a.label!,
+        )
+      ) {
         this.#fail(a.pos, `impl: ~${a.label} is not understood`);
       }
       const prop = this.#labelled(a, scope, top);
@@ -1489,13 +1646,20 @@ class Translator {
     const pairs: TsExpr[] = [];
     let allStrings = true;
     for (const c of list.items) {
-      if (c.kind !== "tuple" || c.items.length !== 2) this.#fail(c.pos, "a case of match_impl is a pair (tag, device)");
+      if (c.kind !== "tuple" || c.items.length !== 2) {
+        this.#fail(c.pos, "a case of match_impl is a pair (tag, device)");
+      }
       const [tag, impl] = c.items;
       let key: TsExpr;
       if (tag.kind === "variant") {
         const s = tags ? tags.get(tag.tag) : tag.tag.toLowerCase();
         if (s === undefined) {
-          this.#fail(tag.pos, `the tag \`${tag.tag} is not a value of this key (${[...tags!.keys()].map((t) => `\`${t}`).join(", ")})`);
+          this.#fail(
+            tag.pos,
+            `the tag \`${tag.tag} is not a value of this key (${
+              [...tags!.keys()].map((t) => `\`${t}`).join(", ")
+            })`,
+          );
         }
         key = { k: "str", value: s };
       } else key = this.#valueExpr(tag, scope, top);
@@ -1537,7 +1701,15 @@ class Translator {
         if (text) parts.push(text);
         text = "";
         const v = this.#valueExpr(arg, scope, false);
-        parts.push(d === "S" ? { k: "call", callee: { k: "member", obj: { k: "id", name: "JSON" }, name: "stringify" }, args: [v] } : v);
+        parts.push(
+          d === "S"
+            ? {
+              k: "call",
+              callee: { k: "member", obj: { k: "id", name: "JSON" }, name: "stringify" },
+              args: [v],
+            }
+            : v,
+        );
         continue;
       }
       if (d === "@" || d === ",") {
@@ -1545,11 +1717,18 @@ class Translator {
         text += d === "@" && (s[i + 1] === " " || s[i + 1] === ",") ? "" : "";
         continue;
       }
-      this.#fail(fmt.pos, `the conversion %${d ?? ""} cannot be translated (only %s, %d and %% are)`);
+      this.#fail(
+        fmt.pos,
+        `the conversion %${d ?? ""} cannot be translated (only %s, %d and %% are)`,
+      );
     }
-    if (next < args.length) this.#fail(args[next].pos, "the format has fewer conversions than arguments");
+    if (next < args.length) {
+      this.#fail(args[next].pos, "the format has fewer conversions than arguments");
+    }
     if (text) parts.push(text);
-    if (parts.length === 1 && typeof parts[0] === "string" && !fmt.quoted && !parts[0].includes("\n")) {
+    if (
+      parts.length === 1 && typeof parts[0] === "string" && !fmt.quoted && !parts[0].includes("\n")
+    ) {
       return { k: "str", value: parts[0] };
     }
     return { k: "template", parts };
@@ -1565,18 +1744,27 @@ class Translator {
     const props = new Map<string, TsExpr>();
     for (const a of args) {
       if (!a.label) continue;
-      if (!["doc", "docs", "docv", "env"].includes(a.label)) this.#fail(a.pos, `Arg.info: ~${a.label} is not understood`);
+      if (!["doc", "docs", "docv", "env"].includes(a.label)) {
+        this.#fail(a.pos, `Arg.info: ~${a.label} is not understood`);
+      }
       let v = a.expr;
-      if (a.label === "env" && v.kind === "app" && v.fn.kind === "ident" && v.fn.name === "env_var") v = v.args[0].expr;
+      if (
+        a.label === "env" && v.kind === "app" && v.fn.kind === "ident" && v.fn.name === "env_var"
+      ) v = v.args[0].expr;
       props.set(a.label, this.#valueExpr(v, scope, top));
     }
-    return { k: "meta", meta: { k: "info", props, names: names.items.map((n) => (n as { value: string }).value) } };
+    return {
+      k: "meta",
+      meta: { k: "info", props, names: names.items.map((n) => (n as { value: string }).value) },
+    };
   }
 
   #conv(e: Expr, scope: Scope): Conv {
     if (e.kind === "open") return this.#withOpen(e.path, () => this.#conv(e.expr, scope));
     if (e.kind === "ident") {
-      if (["string", "int", "bool"].includes(e.name)) return { k: e.name as "string" | "int" | "bool" };
+      if (["string", "int", "bool"].includes(e.name)) {
+        return { k: e.name as "string" | "int" | "bool" };
+      }
       const b = e.path.length === 0 ? scope.get(e.name) : undefined;
       if (b?.k === "meta" && b.meta.k === "conv") return b.meta.conv;
     }
@@ -1586,22 +1774,30 @@ class Translator {
       if (e.fn.name === "some") return { k: "some", of: this.#conv(arg, scope) };
       if (e.fn.name === "enum" && arg?.kind === "list") {
         const values = arg.items.map((it) => {
-          if (it.kind !== "tuple" || it.items[0].kind !== "string" || it.items[1].kind !== "variant") {
-            this.#fail(it.pos, "an enum case is a pair (\"name\", `Tag)");
+          if (
+            it.kind !== "tuple" || it.items[0].kind !== "string" || it.items[1].kind !== "variant"
+          ) {
+            this.#fail(it.pos, 'an enum case is a pair ("name", `Tag)');
           }
           return [it.items[0].value, it.items[1].tag] as const;
         });
         return { k: "enum", values };
       }
     }
-    return this.#fail(e.pos, "this Cmdliner converter cannot be translated (string, int, bool, enum, list and some are)");
+    return this.#fail(
+      e.pos,
+      "this Cmdliner converter cannot be translated (string, int, bool, enum, list and some are)",
+    );
   }
 
   #argTerm(kind: "opt" | "flag", args: readonly Arg[], scope: Scope, top: boolean, pos: Pos): V {
     const positional = args.filter((a) => !a.label);
     const stage = args.find((a) => a.label === "stage");
     if (stage && !(stage.expr.kind === "variant" && stage.expr.tag === "Configure")) {
-      this.#fail(stage.pos, "a key of ~stage:`Run is a boot argument: declare it with Runtime_arg.create instead");
+      this.#fail(
+        stage.pos,
+        "a key of ~stage:`Run is a boot argument: declare it with Runtime_arg.create instead",
+      );
     }
     const infoArg = positional[positional.length - 1];
     const info = infoArg && this.#expr(infoArg.expr, scope, top);
@@ -1626,23 +1822,37 @@ class Translator {
         case "enum": {
           tags = new Map(conv.values.map(([s, t]) => [t, s]));
           props.push({ key: "type", value: { k: "str", value: "enum" } });
-          props.push({ key: "values", value: { k: "array", items: conv.values.map(([s]) => ({ k: "str", value: s })) } });
-          if (d.kind !== "variant" || !tags.has(d.tag)) this.#fail(d.pos, "the default must be one of the enum's tags");
+          props.push({
+            key: "values",
+            value: { k: "array", items: conv.values.map(([s]) => ({ k: "str", value: s })) },
+          });
+          if (d.kind !== "variant" || !tags.has(d.tag)) {
+            this.#fail(d.pos, "the default must be one of the enum's tags");
+          }
           props.push({ key: "default", value: { k: "str", value: tags.get(d.tag)! } });
           break;
         }
         case "list":
-          if (conv.of.k !== "string") this.#fail(positional[0].pos, "only lists of strings can be keys");
+          if (conv.of.k !== "string") {
+            this.#fail(positional[0].pos, "only lists of strings can be keys");
+          }
           props.push({ key: "type", value: { k: "str", value: "list" } });
           props.push({ key: "default", value: this.#valueExpr(d, scope, top) });
           break;
         case "some":
-          if (conv.of.k !== "string" && conv.of.k !== "enum") this.#fail(positional[0].pos, "only string and enum options can be keys");
-          if (!(d.kind === "constr" && d.name === "None")) this.#fail(d.pos, "an optional key's default must be None");
+          if (conv.of.k !== "string" && conv.of.k !== "enum") {
+            this.#fail(positional[0].pos, "only string and enum options can be keys");
+          }
+          if (!(d.kind === "constr" && d.name === "None")) {
+            this.#fail(d.pos, "an optional key's default must be None");
+          }
           if (conv.of.k === "enum") {
             tags = new Map(conv.of.values.map(([s, t]) => [t, s]));
             props.push({ key: "type", value: { k: "str", value: "enum" } });
-            props.push({ key: "values", value: { k: "array", items: conv.of.values.map(([s]) => ({ k: "str", value: s })) } });
+            props.push({
+              key: "values",
+              value: { k: "array", items: conv.of.values.map(([s]) => ({ k: "str", value: s })) },
+            });
           } else props.push({ key: "type", value: { k: "str", value: "string" } });
           props.push({ key: "optional", value: { k: "bool", value: true } });
           break;
@@ -1665,7 +1875,9 @@ class Translator {
       this.#fail(pos, "Key.create takes a name and an Arg");
     }
     const term = this.#expr(positional[1].expr, scope, top);
-    if (term.k !== "meta" || term.meta.k !== "arg") this.#fail(positional[1].pos, "Key.create's second argument must be an Arg.opt or Arg.flag");
+    if (term.k !== "meta" || term.meta.k !== "arg") {
+      this.#fail(positional[1].pos, "Key.create's second argument must be an Arg.opt or Arg.flag");
+    }
     const name = positional[0].expr.value;
     const props = term.meta.props.some((p) => p.key === "name")
       ? term.meta.props
@@ -1692,7 +1904,10 @@ class Translator {
         return val({
           k: "call",
           callee: this.#unik("apply"),
-          args: [this.#valueExpr(f, scope, top), ...parts.map((p) => this.#valueExpr(p, scope, top))],
+          args: [
+            this.#valueExpr(f, scope, top),
+            ...parts.map((p) => this.#valueExpr(p, scope, top)),
+          ],
         });
       }
       case "@->": {
@@ -1710,13 +1925,18 @@ class Translator {
         });
       }
       case "@@":
-        return this.#app(e.left, [{ optional: false, expr: e.right, pos: e.right.pos }], scope, top, e.pos);
+        return this.#applyTo(e.left, e.right, scope, top, e.pos);
       case "|>":
-        return this.#app(e.right, [{ optional: false, expr: e.left, pos: e.left.pos }], scope, top, e.pos);
+        return this.#applyTo(e.right, e.left, scope, top, e.pos);
       case "@":
         return val(this.#append(e.left, e.right, scope, top));
       case "^":
-        return val({ k: "bin", op: "+", left: this.#valueExpr(e.left, scope, top), right: this.#valueExpr(e.right, scope, top) });
+        return val({
+          k: "bin",
+          op: "+",
+          left: this.#valueExpr(e.left, scope, top),
+          right: this.#valueExpr(e.right, scope, top),
+        });
     }
     const ops: Record<string, string> = {
       "=": "===",
@@ -1735,15 +1955,25 @@ class Translator {
     };
     const op = ops[e.op];
     if (!op) return this.#fail(e.pos, `the operator ${e.op} cannot be translated`);
-    return val({ k: "bin", op, left: this.#valueExpr(e.left, scope, top), right: this.#valueExpr(e.right, scope, top) });
+    return val({
+      k: "bin",
+      op,
+      left: this.#valueExpr(e.left, scope, top),
+      right: this.#valueExpr(e.right, scope, top),
+    });
   }
 }
 
 /** Tags of the target key, `Hvt` to `hvt`. */
 const TARGET_TAGS: ReadonlyMap<string, string> = new Map(
-  ["Unix", "MacOSX", "Xen", "Qubes", "Virtio", "Hvt", "Muen", "Genode", "Spt"].map((t) => [t, t.toLowerCase()]),
+  ["Unix", "MacOSX", "Xen", "Qubes", "Virtio", "Hvt", "Muen", "Genode", "Spt"].map((
+    t,
+  ) => [t, t.toLowerCase()]),
 );
-const KV_RO_TAGS: ReadonlyMap<string, string> = new Map([["Crunch", "crunch"], ["Direct", "direct"]]);
+const KV_RO_TAGS: ReadonlyMap<string, string> = new Map([["Crunch", "crunch"], [
+  "Direct",
+  "direct",
+]]);
 const BLOCK_TAGS: ReadonlyMap<string, string> = new Map([
   ["XenstoreId", "xenstore"],
   ["BlockFile", "file"],
@@ -1757,13 +1987,21 @@ function arrow(params: readonly TsParam[], body: TsBlock): TsExpr {
 }
 
 function isUndefinedTest(x: TsExpr, ifUndefined: TsExpr, otherwise: TsExpr): TsExpr {
-  return { k: "cond", test: { k: "bin", op: "===", left: x, right: { k: "undef" } }, then: ifUndefined, else: otherwise };
+  return {
+    k: "cond",
+    test: { k: "bin", op: "===", left: x, right: { k: "undef" } },
+    then: ifUndefined,
+    else: otherwise,
+  };
 }
 
 /** The TypeScript type of an OCaml runtime argument type (`int runtime_arg` gives `number`). */
 function tsTypeOf(type: string): string | undefined {
   const first = type.trim().split(/\s+/)[0];
-  return ({ int: "number", string: "string", bool: "boolean", int64: "bigint" } as Record<string, string>)[first];
+  return ({ int: "number", string: "string", bool: "boolean", int64: "bigint" } as Record<
+    string,
+    string
+  >)[first];
 }
 
 function hintsFor(name: string): string[] {
@@ -1825,7 +2063,9 @@ function containsRegister(e: Expr): boolean {
     return (e.fn.kind === "ident" && e.fn.name === "register") || containsRegister(e.fn);
   }
   if (e.kind === "let") return containsRegister(e.body);
-  if (e.kind === "letopen" || e.kind === "open") return containsRegister("body" in e ? e.body : e.expr);
+  if (e.kind === "letopen" || e.kind === "open") {
+    return containsRegister("body" in e ? e.body : e.expr);
+  }
   if (e.kind === "binop" && (e.op === "@@" || e.op === "|>")) {
     return containsRegister(e.left) || containsRegister(e.right);
   }
@@ -1840,10 +2080,13 @@ function versionComment(comments: readonly Comment[]) {
   const m = /^\s*mirage\s+(.*?)\s*$/.exec(first.text);
   if (!m) return undefined;
   const range = m[1];
-  const clauses = range.split("&").map((c) => /^\s*(>=|<=|>|<|=)\s*([0-9][0-9.~a-z+-]*)\s*$/.exec(c));
+  const clauses = range.split("&").map((c) =>
+    /^\s*(>=|<=|>|<|=)\s*([0-9][0-9.~a-z+-]*)\s*$/.exec(c)
+  );
   if (clauses.some((c) => !c)) return undefined;
   const cmp = (a: string, b: string) => {
-    const x = a.split(/[.~+-]/).map((n) => Number(n) || 0), y = b.split(/[.~+-]/).map((n) => Number(n) || 0);
+    const x = a.split(/[.~+-]/).map((n) => Number(n) || 0),
+      y = b.split(/[.~+-]/).map((n) => Number(n) || 0);
     for (let i = 0; i < Math.max(x.length, y.length); i++) {
       if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
     }

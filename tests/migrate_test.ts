@@ -1,0 +1,262 @@
+// unik migrate: config.ml files written as mirage 4.9 users write them become config.ts files
+// that configure to the same files as the hand-written ones, for unix and hvt.
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { assertGolden, copyOf, REPO, snapshot, tempProject, unik } from "./helpers.ts";
+
+const EXAMPLES = [
+  "app_info",
+  "block",
+  "conduit_server",
+  "dhcp",
+  "dns",
+  "docteur",
+  "git",
+  "hello",
+  "hello-key",
+  "http",
+  "http-fetch",
+  "kv_ro",
+  "littlefs",
+  "network",
+  "noop",
+  "ping6",
+  "static_website_tls",
+];
+
+/**
+ * The generated files of a project, comparable across two config.ts files that describe the
+ * same unikernel. Two files name the config file itself and are compared without that:
+ * mirage/main.ml holds `# LINE "config.ts"` directives (the lines of the devices in config.ts,
+ * which differ between a hand-written and a migrated file), and mirage/context records the
+ * hash of that main.ml.
+ */
+async function generated(dir: string, before: ReadonlySet<string>): Promise<Map<string, string>> {
+  const files = await snapshot(dir);
+  for (const f of before) files.delete(f);
+  const main = files.get("mirage/main.ml");
+  if (main !== undefined) {
+    files.set("mirage/main.ml", main.replace(/^# \d+ "config\.ts"$/gm, '# LINE "config.ts"'));
+  }
+  const context = files.get("mirage/context");
+  if (context !== undefined) {
+    const parsed = JSON.parse(context);
+    delete parsed.files["mirage/main.ml"];
+    files.set("mirage/context", JSON.stringify(parsed, null, 2));
+  }
+  return files;
+}
+
+async function migrated(example: string, args: readonly string[] = []): Promise<string> {
+  const ml = await Deno.readTextFile(
+    join(REPO, "tests/fixtures/migrate/examples", example, "config.ml"),
+  );
+  const dir = await tempProject({ "config.ml": ml });
+  const r = await unik(dir, ["migrate", "--no-configure", ...args]);
+  assert.equal(r.code, 0, r.stderr);
+  return dir;
+}
+
+Deno.test("the corpus has a config.ml for every example", async () => {
+  const dirs = [];
+  for await (const e of Deno.readDir(join(REPO, "examples"))) if (e.isDirectory) dirs.push(e.name);
+  assert.deepEqual(dirs.sort(), [...EXAMPLES].sort());
+});
+
+for (const example of EXAMPLES) {
+  for (const target of ["unix", "hvt"]) {
+    Deno.test(`examples/${example}: the migrated config.ml configures like config.ts for ${target}`, async () => {
+      const hand = await copyOf(`examples/${example}`);
+      const fromMl = await migrated(example);
+      const handFiles = new Set((await snapshot(hand)).keys());
+      const mlFiles = new Set((await snapshot(fromMl)).keys());
+      const a = await unik(hand, ["configure", "-t", target]);
+      assert.equal(a.code, 0, a.stderr);
+      const b = await unik(fromMl, ["configure", "-t", target]);
+      assert.equal(b.code, 0, b.stderr);
+      const expected = await generated(hand, handFiles);
+      const actual = await generated(fromMl, mlFiles);
+      assert.deepEqual([...actual.keys()], [...expected.keys()]);
+      for (const [path, text] of expected) assert.equal(actual.get(path), text, path);
+    });
+  }
+}
+
+for (const example of EXAMPLES) {
+  Deno.test(`examples/${example}: the migrated config.ts is left as it is by deno fmt`, async () => {
+    const dir = await migrated(example);
+    const text = await Deno.readTextFile(join(dir, "config.ts"));
+    const fmt = new Deno.Command(Deno.execPath(), {
+      args: ["fmt", "--no-config", "--ext", "ts", "-"],
+      cwd: dir,
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const writer = fmt.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(text));
+    await writer.close();
+    const out = await fmt.output();
+    assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+    assert.equal(text, new TextDecoder().decode(out.stdout));
+  });
+
+  Deno.test(`examples/${example}: the migrated config.ts reads as reviewed`, async () => {
+    const dir = await migrated(example);
+    await assertGolden(
+      `migrate/${example}.config.ts.txt`,
+      await Deno.readTextFile(join(dir, "config.ts")),
+    );
+  });
+}
+
+/** A project holding only `config.ml`, and the list of its files after `unik migrate ARGS`. */
+async function migrateText(
+  ml: string,
+  args: readonly string[] = [],
+  extra: Record<string, string> = {},
+) {
+  const dir = await tempProject({ "config.ml": ml, ...extra });
+  const r = await unik(dir, ["migrate", ...args]);
+  return { dir, r, files: [...(await snapshot(dir)).keys()] };
+}
+
+const HELLO = `open Mirage
+let main = main "Unikernel" job ~packages:[ package "duration" ]
+let () = register "hello" [ main ]
+`;
+
+Deno.test("migrate writes config.ts next to config.ml and configures it", async () => {
+  const { r, files } = await migrateText(HELLO);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /Wrote config\.ts from config\.ml\./);
+  assert.match(r.stdout, /Successfully configured the unikernel/);
+  assert.ok(files.includes("config.ts") && files.includes("mirage/main.ml"));
+});
+
+Deno.test("migrate configures with the target of mirage's own mirage/context", async () => {
+  const { dir, r } = await migrateText(HELLO, [], { "mirage/context": "configure\n-t\nhvt\n" });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /unik configure -t hvt \(the target of mirage\/context\)/);
+  assert.equal(JSON.parse(await Deno.readTextFile(join(dir, "mirage/context"))).keys.target, "hvt");
+  await Deno.stat(join(dir, "mirage/hello-hvt.opam"));
+});
+
+Deno.test("migrate --stdout prints config.ts and writes nothing", async () => {
+  const { r, files } = await migrateText(HELLO, ["--stdout"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^import \{ job, main as unikMain, pkg, register \} from "unik";\n/);
+  assert.deepEqual(files, ["config.ml"]);
+});
+
+Deno.test("migrate refuses to overwrite an existing config.ts", async () => {
+  const { dir, r, files } = await migrateText(HELLO, [], { "config.ts": "// mine\n" });
+  assert.equal(r.code, 7);
+  assert.match(r.stderr, /config\.ts already exists: unik migrate does not overwrite it/);
+  assert.equal(await Deno.readTextFile(join(dir, "config.ts")), "// mine\n");
+  assert.deepEqual(files, ["config.ml", "config.ts"]);
+});
+
+Deno.test("migrate without config.ml says so", async () => {
+  const dir = await tempProject({});
+  const r = await unik(dir, ["migrate"]);
+  assert.equal(r.code, 3);
+  assert.match(r.stderr, /configuration file config\.ml missing/);
+});
+
+Deno.test("migrate reads the config.ml it is given and writes config.ts beside it", async () => {
+  const dir = await tempProject({ "app/config.ml": HELLO });
+  const r = await unik(dir, ["migrate", "app/config.ml"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /Wrote app\/config\.ts from app\/config\.ml\./);
+  await Deno.stat(join(dir, "app/mirage/main.ml"));
+});
+
+/** Untranslatable config.ml files: the position and message of their first error. */
+const UNTRANSLATABLE: [string, string, RegExp][] = [
+  [
+    "printing at configure time",
+    'open Mirage\nlet () = Printf.printf "configuring\\n"\nlet () = register "x" []\n',
+    /config\.ml:2:10: let \(\) = \.\.\. runs code at configure time/,
+  ],
+  [
+    "reading the environment",
+    'open Mirage\nlet name = Sys.getenv "NAME"\nlet () = register name []\n',
+    /config\.ml:2:12: Sys\.getenv runs I\/O at configure time[^]*use a configure key/,
+  ],
+  [
+    "I/O inside an expression",
+    'open Mirage\nlet n = String.length (read_line ())\nlet () = register "x" []\n',
+    /config\.ml:2:\d+: (unknown combinator String\.length|read_line runs I\/O)/,
+  ],
+  [
+    "a module defined in config.ml",
+    'open Mirage\nmodule M = struct let x = 1 end\nlet () = register "x" []\n',
+    /config\.ml:2:1: a module or functor definition cannot be translated/,
+  ],
+  [
+    "a functor defined in config.ml",
+    'open Mirage\nmodule F (X : sig end) = struct end\nlet () = register "x" []\n',
+    /config\.ml:2:1: a module or functor definition cannot be translated/,
+  ],
+  [
+    "an unknown combinator",
+    'open Mirage\nlet s = my_stack default_network\nlet () = register "x" []\n',
+    /config\.ml:2:9: unknown combinator my_stack: unik has no equivalent/,
+  ],
+  [
+    "a config for another mirage version",
+    '(* mirage >= 4.4.0 & < 4.5.0 *)\nopen Mirage\nlet () = register "x" []\n',
+    /config\.ml:1:1: this config\.ml is for mirage >= 4\.4\.0 & < 4\.5\.0/,
+  ],
+  [
+    "a syntax error",
+    'open Mirage\nlet x = [ 1; 2\nlet () = register "x" []\n',
+    /config\.ml:3:1: syntax error: expected ';' or '\]', found 'let'/,
+  ],
+  [
+    "no register",
+    'open Mirage\nlet main = main "Unikernel" job\n',
+    /config\.ml:2:1: config\.ml registers no unikernel/,
+  ],
+];
+
+for (const [what, ml, error] of UNTRANSLATABLE) {
+  Deno.test(`migrate reports ${what} with its position and writes nothing`, async () => {
+    const { r, files } = await migrateText(ml);
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, error);
+    assert.deepEqual(files, ["config.ml"]);
+  });
+}
+
+Deno.test("migrate lists every untranslatable part, not only the first", async () => {
+  const ml = 'open Mirage\nlet a = foo 1\nlet b = bar 2\nlet () = register "x" []\n';
+  const { r } = await migrateText(ml);
+  assert.equal(r.code, 3);
+  assert.match(
+    r.stderr,
+    /config\.ml:2:9: unknown combinator foo[^]*config\.ml:3:9: unknown combinator bar/,
+  );
+});
+
+Deno.test("migrate --force-partial writes the rest, and configure fails on the untranslated part", async () => {
+  const ml =
+    'open Mirage\nlet name = Sys.getenv "NAME"\nlet main = main "Unikernel" job\nlet () = register name [ main ]\n';
+  const { dir, r, files } = await migrateText(ml, ["--force-partial"]);
+  assert.equal(r.code, 3);
+  assert.match(r.stderr, /warning: config\.ml:2:12: Sys\.getenv runs I\/O/);
+  assert.match(r.stderr, /not translated from config\.ml: config\.ml:2:12: Sys\.getenv/);
+  const text = await Deno.readTextFile(join(dir, "config.ts"));
+  assert.match(text, /const name = untranslated\(\s*"config\.ml:2:12: Sys\.getenv/);
+  assert.match(text, /const main = unikMain\("Unikernel", job\);/);
+  assert.ok(!files.includes("mirage/main.ml"));
+});
+
+Deno.test("unik help migrate describes its options", async () => {
+  const dir = await tempProject({});
+  const r = await unik(dir, ["help", "migrate"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /--force-partial/);
+  assert.match(r.stdout, /--stdout/);
+});
