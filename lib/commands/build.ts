@@ -17,10 +17,16 @@ import { type ConfigureOptions, runConfigure } from "./configure.ts";
 import { runStep, type Step } from "../toolchain/process.ts";
 import { requireTools, targetToolchainNeeds, type ToolNeed } from "../toolchain/needs.ts";
 import { findTarget } from "../../targets/mod.ts";
-import { readSavedContext } from "./common.ts";
+import { extraReposOf, readSavedContext } from "./common.ts";
 import { effectiveBuild, sameRemembered, saveRemembered } from "../toolchain/remembered.ts";
 import { showTenderOptions, type TenderOptions } from "../toolchain/tender_options.ts";
-import { installSwitchDeps } from "../toolchain/opam.ts";
+import {
+  addRepository,
+  checkRepository,
+  installSwitchDeps,
+  removeRepository,
+  switchRepositories,
+} from "../toolchain/opam.ts";
 import * as monorepo from "../toolchain/opam_monorepo.ts";
 import * as dune from "../toolchain/dune.ts";
 
@@ -181,6 +187,8 @@ export async function runBuild(
     plan = { lock, switchFor: install ? switchFor : undefined, pull };
   }
 
+  const repos = plan?.lock ? extraReposOf(options) : [];
+  repos.forEach(checkRepository);
   // Everything the command needs is checked before anything runs, except what the switch
   // installation step itself brings (ocaml-solo5, solo5): that is checked right after it.
   const installsSwitch = plan?.switchFor !== undefined;
@@ -199,10 +207,21 @@ export async function runBuild(
   }
   for (const line of skipped) report(line);
 
-  const steps: { step: Step; after?: () => Promise<void> }[] = [];
+  const steps: { step: Step; after?: () => Promise<void>; cleanup?: Step[] }[] = [];
   if (plan?.lock) {
+    // As mirage's Makefile: the overlays join the switch for the lock, then leave it; those
+    // the switch has already are left alone.
+    const present = repos.length ? await switchRepositories(root) : [];
+    const added = repos.filter(([name]) => !present.includes(name));
+    for (const [name] of repos.filter(([name]) => present.includes(name))) {
+      report(`• add the overlay repository ${name}: skipped, the switch has it already`);
+    }
+    for (const repo of added) steps.push({ step: addRepository(root, repo) });
     const version = (await $`ocamlc -version`.text()).trim();
-    steps.push({ step: monorepo.lock(root, configured.opamName, lockFile, version) });
+    steps.push({
+      step: monorepo.lock(root, configured.opamName, lockFile, version),
+      cleanup: added.map(([name]) => removeRepository(root, name)),
+    });
   }
   if (plan?.switchFor !== undefined) {
     const switchFor = plan.switchFor;
@@ -218,8 +237,14 @@ export async function runBuild(
   }
   if (plan?.pull) steps.push({ step: monorepo.pull(root, lockFile) });
   steps.push({ step: dune.build(root, paths.buildDir) });
-  for (const { step, after } of steps) {
-    await runStep(step, report);
+  for (const { step, after, cleanup } of steps) {
+    try {
+      await runStep(step, report);
+    } finally {
+      for (const c of cleanup ?? []) {
+        await runStep(c, report).catch((e) => report(`warning: ${(e as Error).message}`));
+      }
+    }
     await after?.();
   }
   const artifact = join(root, configured.artifact);

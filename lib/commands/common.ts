@@ -115,6 +115,17 @@ export function defaultTarget(
   return os === "darwin" ? "macosx" : "unix";
 }
 
+/** The overlay repositories: `--no-extra-repo`, else `--extra-repos`, `MIRAGE_EXTRA_REPOS`, mirage's. */
+export function extraReposOf(options: CommonOptions): readonly (readonly [string, string])[] {
+  return options.noExtraRepo
+    ? []
+    : options.extraRepos !== undefined
+    ? parseExtraRepos(options.extraRepos)
+    : options.env.MIRAGE_EXTRA_REPOS !== undefined
+    ? parseExtraRepos(options.env.MIRAGE_EXTRA_REPOS)
+    : DEFAULT_EXTRA_REPOS;
+}
+
 /** Parses `--extra-repos=NAME:URL,...`. */
 export function parseExtraRepos(text: string): [string, string][] {
   return text.split(",").filter((s) => s !== "").map((entry) => {
@@ -172,13 +183,7 @@ export async function prepare(
     given.target = defaultTarget(options.env);
   }
   const output = options.output ?? saved?.output;
-  const repos = options.noExtraRepo
-    ? []
-    : options.extraRepos !== undefined
-    ? parseExtraRepos(options.extraRepos)
-    : options.env.MIRAGE_EXTRA_REPOS !== undefined
-    ? parseExtraRepos(options.env.MIRAGE_EXTRA_REPOS)
-    : DEFAULT_EXTRA_REPOS;
+  const repos = extraReposOf(options);
   const argv = [
     ...(paths.configFile === "config.ts" ? [] : ["-f", paths.configFile]),
     ...(output ? ["-o", output] : []),
