@@ -69,6 +69,16 @@ export function isStandardPlugin(url: string): boolean {
   return url === "unik" || url.startsWith("unik/");
 }
 
+/**
+ * Whether a registry read from `registryUrl` may list a plugin at `pluginUrl`: a remote registry
+ * only http(s) plugins (never a file on the user's disk), a local one also local files.
+ */
+export function pluginUrlAllowed(registryUrl: string, pluginUrl: string): boolean {
+  const protocol = new URL(pluginUrl).protocol;
+  if (protocol === "http:" || protocol === "https:") return true;
+  return protocol === "file:" && registryUrl.startsWith("file:");
+}
+
 /** Parses a registry index; `url` is where it was read from (relative module URLs resolve there). */
 export function parseRegistry(text: string, url: string): RegistryVersion[] {
   let data: unknown;
@@ -91,10 +101,21 @@ export function parseRegistry(text: string, url: string): RegistryVersion[] {
           `registry ${url}: plugin ${p.name} ${v.version} has no sha256 for ${v.url}`,
         );
       }
+      const moduleUrl = standard ? v.url : new URL(v.url, url).href;
+      if (!standard && !pluginUrlAllowed(url, moduleUrl)) {
+        throw pluginError(
+          `registry ${url}: plugin ${p.name} ${v.version} has the URL ${moduleUrl}, which a ` +
+            "registry of this origin may not list",
+          {
+            hint: "a registry served over http(s) lists http(s) plugins (or unik/... standard " +
+              "ones); a local registry may also list local files",
+          },
+        );
+      }
       return {
         name: p.name,
         version: v.version,
-        url: standard ? v.url : new URL(v.url, url).href,
+        url: moduleUrl,
         integrity: v.sha256 && normaliseIntegrity(v.sha256),
         targets: v.targets,
         unik: v.unik,

@@ -9,7 +9,7 @@ import { pluginError } from "../errors.ts";
 import type { Fetcher, ModuleCache } from "./fetch.ts";
 import { sha256 } from "../digest.ts";
 import { graphIntegrity } from "./hash.ts";
-import { isBuiltinSpecifier, isRelativeSpecifier, isUrlSpecifier, scanImports } from "./imports.ts";
+import { isBuiltinSpecifier, isRelativeSpecifier, scanImports } from "./imports.ts";
 import type { LockedPlugin } from "./lock.ts";
 
 /** The most modules one plugin graph may have. */
@@ -37,26 +37,46 @@ export interface Sources {
   readonly cache: ModuleCache;
 }
 
+/**
+ * The origins a module may import from: a remote (http or https) module only other http(s)
+ * modules, so that no plugin served from a host can have unik read a local file (a secret, or
+ * `/proc/self/environ`) and hand it to the sandbox, the cache and the lock; a local (`file:`)
+ * plugin also other local modules.
+ */
+function importableProtocols(url: string): readonly string[] {
+  return url.startsWith("file:") ? ["http:", "https:", "file:"] : ["http:", "https:"];
+}
+
 /** The URLs a module's imports resolve to; a specifier a plugin may not use is an error. */
 export function moduleDependencies(entry: string, url: string, source: string): string[] {
   const deps: string[] = [];
+  const allowed = importableProtocols(url);
   for (const site of scanImports(source)) {
     const s = site.specifier;
     if (isBuiltinSpecifier(s)) continue;
-    if (isUrlSpecifier(s) || isRelativeSpecifier(s)) {
-      const resolved = new URL(s, url);
+    let resolved: URL | undefined;
+    try {
+      resolved = isRelativeSpecifier(s) || /^[a-z][a-z0-9+.-]*:/i.test(s) || s.startsWith("/")
+        ? new URL(s, url)
+        : undefined;
+    } catch {
+      resolved = undefined;
+    }
+    if (resolved && allowed.includes(resolved.protocol)) {
       resolved.hash = "";
-      if (!/^(https?|file):$/.test(resolved.protocol)) continue;
       deps.push(resolved.href);
       continue;
     }
     throw pluginError(
       `plugin ${entry} imports ${
         JSON.stringify(s)
-      } (${url}:${site.line}), which unik cannot verify`,
+      } (${url}:${site.line}), which unik cannot verify: nothing was fetched from it`,
       {
-        hint: 'a plugin may import other modules by URL or relative path, "unik", "unik/..." ' +
-          "and node: built-ins",
+        hint: url.startsWith("file:")
+          ? 'a plugin may import other modules by URL or relative path, "unik", "unik/..." ' +
+            "and node: built-ins"
+          : 'a plugin served over http(s) may import only http(s) modules (by URL or relative path), "unik", "unik/..." and node: built-ins: ' +
+            "not file:, data:, blob:, npm: or jsr: modules nor bare names",
       },
     );
   }
