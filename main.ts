@@ -254,7 +254,8 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       return 0;
     }
     if (first === "plugin") {
-      const writes = ["add", "remove", "update"].includes(rest[0]) && !rest.includes("--help");
+      const writes = ["add", "remove", "update", "allow"].includes(rest[0]) &&
+        !rest.includes("--help");
       return await underLock(
         writes,
         io.cwd,

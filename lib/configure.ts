@@ -34,6 +34,7 @@ import {
 } from "./codegen/dune_files.ts";
 import { withHeader } from "./codegen/header.ts";
 import { UNIK_VERSION } from "./version.ts";
+import type { BuildContribution } from "./plugins/approval.ts";
 
 /** The default overlay repositories of mirage 4.9. */
 export const DEFAULT_EXTRA_REPOS: readonly (readonly [string, string])[] = [
@@ -95,6 +96,11 @@ export interface Configured {
   readonly resources: Resources;
   /** Contents without headers, by query name. */
   readonly queries: Readonly<Record<string, string>>;
+  /**
+   * What the devices add to the build (their dune stanzas and configure-time files), in order,
+   * with the device each comes from: what a third-party plugin needs approval for.
+   */
+  readonly contributions: readonly BuildContribution[];
 }
 
 /** Directory part of a relative path, with trailing slash, or `""`. */
@@ -160,6 +166,8 @@ function makeInfo(
 /** Runs the devices' configure hooks in graph order, collecting files and resources. */
 function runConfigureHooks(order: readonly GraphNode[], info: Info, blocks: Map<string, number>) {
   const files = new Map<string, string>();
+  const writers = new Map<string, GraphNode>();
+  let current: GraphNode | undefined;
   const networks: string[] = [];
   const io: ConfigureIO = {
     writeFile: (name, contents) => {
@@ -167,6 +175,7 @@ function runConfigureHooks(order: readonly GraphNode[], info: Info, blocks: Map<
         throw configError(`a device tried to write an invalid file name: ${JSON.stringify(name)}`);
       }
       files.set(name, contents);
+      if (current) writers.set(name, current);
     },
     registerNetwork: (name) => {
       networks.unshift(name);
@@ -180,6 +189,7 @@ function runConfigureHooks(order: readonly GraphNode[], info: Info, blocks: Map<
   for (const node of order) {
     const hook = node.device.options.configure;
     if (!hook) continue;
+    current = node;
     try {
       hook(info, io);
     } catch (e) {
@@ -191,7 +201,11 @@ function runConfigureHooks(order: readonly GraphNode[], info: Info, blocks: Map<
     networks,
     blocks: [...blocks].map(([name, number]) => ({ name, number })),
   };
-  return { files, resources };
+  return { files, writers, resources };
+}
+
+function contributionOf(kind: BuildContribution["kind"], text: string, node: GraphNode) {
+  return { kind, text, device: node.device.describe(), definedIn: node.device.pos?.file };
 }
 
 /** Configures a registration: every generated file, in memory. */
@@ -241,9 +255,14 @@ export function configure(
   for (const [n, c] of target.files(targetInfo, hooks.resources)) mirageFiles.set(n, c);
   for (const [n, c] of hooks.files) mirageFiles.set(n, c);
 
-  const stanzas = duneOrder(graph).flatMap((node) =>
-    node === graph.root ? target.dune(targetInfo) : [...(node.device.options.dune?.(info) ?? [])]
-  );
+  const contributions: BuildContribution[] = [];
+  const stanzas = duneOrder(graph).flatMap((node) => {
+    if (node === graph.root) return target.dune(targetInfo);
+    const own = [...(node.device.options.dune?.(info) ?? [])];
+    for (const text of own) contributions.push(contributionOf("dune", text, node));
+    return own;
+  });
+  for (const [name, node] of hooks.writers) contributions.push(contributionOf("file", name, node));
   const install = target.install(targetInfo);
   for (const node of graph.nodes) {
     const extra = node.device.options.install?.(info);
@@ -306,5 +325,6 @@ export function configure(
     opamName,
     resources: hooks.resources,
     queries,
+    contributions,
   };
 }

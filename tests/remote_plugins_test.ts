@@ -348,9 +348,12 @@ Deno.test("plugin remove drops the entry and warns while config.ts still imports
 Deno.test("plugin list shows locked plugins and whether they are cached", async () => {
   await using f = await fixture((o) => ledConfig(`${o}/acme/led.ts`));
   assert.equal((await f.run("configure", "-t", "unix")).code, 0);
-  assert.match((await f.run("plugin", "list")).stdout, /^- +- +cached +http:.*acme\/led\.ts$/m);
+  assert.match(
+    (await f.run("plugin", "list")).stdout,
+    /^- +- +cached +not approved +http:.*acme\/led\.ts$/m,
+  );
   await freshCache(f);
-  assert.match((await f.run("plugin", "list")).stdout, /^- +- +not cached +http:/m);
+  assert.match((await f.run("plugin", "list")).stdout, /^- +- +not cached +not approved +http:/m);
 });
 
 Deno.test("a malformed unik.lock is reported with the bad field", async () => {

@@ -61,6 +61,7 @@ const RESERVED = new Set([
   "duniverse",
   "print",
   "mem",
+  "allow-build",
 ]);
 
 /** The help of `unik` itself: the commands and the targets. */
@@ -152,6 +153,13 @@ const repoOptions = {
   noDepext: flag({ long: "no-depext", description: "Do not install external dependencies." }),
 };
 
+const allowBuild = multioption({
+  long: "allow-build",
+  type: array(string),
+  description: "NAME|URL[,...]: approve, for this run, the build contributions of third-party " +
+    "plugins (see unik plugin allow).",
+});
+
 const frozen = flag({
   long: "frozen",
   description: "Refuse any change to unik.lock (a plugin imported by URL must be locked).",
@@ -173,6 +181,7 @@ function buildCommand(name: string, keys: readonly KeyDesc[]) {
         description: "Evaluate config.ts even when nothing it depends on has changed.",
       }),
       frozen,
+      allowBuild,
     }
     : name === "query"
     ? {
@@ -198,6 +207,7 @@ function buildCommand(name: string, keys: readonly KeyDesc[]) {
     ? {
       ...repoOptions,
       frozen,
+      allowBuild,
       offline: flag({
         long: "offline",
         description: "Run no opam step: build from duniverse/ (remembered by later builds).",
@@ -240,6 +250,7 @@ const PLUGIN_COMMANDS: Record<string, string> = {
   list: "List the plugins of unik.lock and whether they are cached.",
   verify: "Download the locked plugins again and check that they still match unik.lock.",
   update: "Move plugins to their newest registry version, or re-lock a plugin's new content.",
+  allow: "Approve the build contributions of plugins (NAME or URL) for their exact content.",
 };
 
 function pluginSubcommand(name: string) {
@@ -284,8 +295,15 @@ export async function runPluginCommand(argv: string[], io: CliIO): Promise<numbe
     frozen: args.frozen as boolean | undefined,
   };
   const names = (args.names as string[] | undefined) ?? [];
-  const { pluginAdd, pluginList, pluginRemove, pluginSearch, pluginUpdate, pluginVerify } =
-    await import("../commands/plugin.ts");
+  const {
+    pluginAdd,
+    pluginAllow,
+    pluginList,
+    pluginRemove,
+    pluginSearch,
+    pluginUpdate,
+    pluginVerify,
+  } = await import("../commands/plugin.ts");
   switch (args.name) {
     case "search":
       await pluginSearch(ctx, args.term as string | undefined);
@@ -318,6 +336,9 @@ export async function runPluginCommand(argv: string[], io: CliIO): Promise<numbe
     }
     case "update":
       await pluginUpdate(ctx, names);
+      return 0;
+    case "allow":
+      await pluginAllow(ctx, names);
       return 0;
   }
   throw usageError(`unknown plugin command ${args.name}`);
@@ -435,7 +456,9 @@ export async function runConfigCommand(
     noExtraRepo: args.noExtraRepo as boolean | undefined,
     noDepext: args.noDepext as boolean | undefined,
     env: io.env,
-    pluginLock: plugins && { lock: plugins.lock, changed: plugins.lockChanged },
+    pluginLock: plugins &&
+      { lock: plugins.lock, changed: plugins.lockChanged, plugins: plugins.plugins },
+    allowBuild: args.allowBuild as string[] | undefined,
     recorder,
   };
   switch (name) {

@@ -9,7 +9,7 @@ import { isAbsolute, join, relative, resolve } from "node:path";
 import { $ } from "../deps/dax.ts";
 import type { Configured } from "../configure.ts";
 import { sha256 } from "../digest.ts";
-import { UnikError, usageError } from "../errors.ts";
+import { pluginError, UnikError, usageError } from "../errors.ts";
 import type { CliIO } from "../cli/io.ts";
 import type { ProjectPaths } from "../cli/project.ts";
 import type { ConfigSession } from "../evaluate/session.ts";
@@ -130,6 +130,14 @@ export async function runBuild(
     { ...options, announce: false, saved },
     io,
   );
+  if (configured.withheld.length > 0) {
+    const { showWithheld } = await import("../plugins/approval.ts");
+    throw pluginError(
+      `not building: third-party plugins would add build steps that run on this machine, ` +
+        `and they are not approved:\n${showWithheld(configured.withheld).trimEnd()}`,
+      { hint: "review them, then approve with unik plugin allow NAME (or --allow-build=NAME)" },
+    );
+  }
   const contextRel = relative(paths.root, paths.contextPath);
   const given = {
     ...options,

@@ -14,6 +14,7 @@ import type { ProjectPaths } from "../cli/project.ts";
 import type { ConfigSession } from "../evaluate/session.ts";
 import { guessSrc } from "../cli/git_src.ts";
 import type { Lock } from "../plugins/lock.ts";
+import type { ResolvedPlugin } from "../plugins/resolve.ts";
 import type { ReplayRecorder } from "../replay.ts";
 import { TARGET_NAMES } from "../../targets/mod.ts";
 
@@ -32,7 +33,14 @@ export interface CommonOptions {
   /** Environment variables to read (MODE, MIRAGE_DEFAULT_TARGET, MIRAGE_EXTRA_REPOS). */
   readonly env: Readonly<Record<string, string | undefined>>;
   /** The lock of the plugins config.ts imports by URL, written once configure succeeds. */
-  readonly pluginLock?: { readonly lock: Lock; readonly changed: boolean };
+  readonly pluginLock?: {
+    readonly lock: Lock;
+    readonly changed: boolean;
+    /** The plugins config.ts imports by URL, as unik resolved them. */
+    readonly plugins?: readonly ResolvedPlugin[];
+  };
+  /** `--allow-build`: third-party plugins whose build contributions are approved for this run. */
+  readonly allowBuild?: readonly string[];
   /** Where configure reports what it read and did, to be replayed while nothing changed. */
   readonly recorder?: ReplayRecorder;
 }

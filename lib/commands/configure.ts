@@ -11,6 +11,7 @@ import { sha256 } from "../digest.ts";
 import type { CliIO } from "../cli/io.ts";
 import type { ProjectPaths } from "../cli/project.ts";
 import type { ConfigSession } from "../evaluate/session.ts";
+import type { Withheld } from "../plugins/approval.ts";
 import { type FileToWrite, removeGenerated, writeAll } from "../write.ts";
 import { type CommonOptions, prepare, readSavedContext, savedValuesNoted } from "./common.ts";
 
@@ -38,13 +39,19 @@ export function generatedDirs(buildDir: string): string[] {
   return [`${buildDir}mirage`, `${buildDir}dist`];
 }
 
+/** What configure generated, and the third-party build contributions it withheld. */
+export type ConfiguredRun = Configured & {
+  /** Contributions not written until their plugins are approved (see plugins/approval.ts). */
+  readonly withheld: readonly Withheld[];
+};
+
 /** Runs configure; returns what was generated. */
 export async function runConfigure(
   paths: ProjectPaths,
   session: ConfigSession,
   options: ConfigureOptions,
   io: CliIO,
-): Promise<Configured> {
+): Promise<ConfiguredRun> {
   const contextRel = relative(paths.root, paths.contextPath);
   const saved = options.saved ?? await readSavedContext(paths, session);
   const startFresh = options.fromDefaults && !paths.explicitContext;
@@ -53,13 +60,30 @@ export async function runConfigure(
     options,
     startFresh && saved ? { ...saved, keys: {}, output: undefined } : saved,
   );
-  const configured = await session.configure(prepared.request).catch((e) => {
+  const evaluated = await session.configure(prepared.request).catch((e) => {
     throw savedValuesNoted(e, startFresh ? undefined : saved, options.keys, paths);
   });
+  const loadedPlugins = options.pluginLock?.plugins ?? [];
+  // Loaded only with third-party plugins: a project's own config needs no approval.
+  const { configured, withheld } = loadedPlugins.length === 0
+    ? { configured: evaluated, withheld: [] }
+    : await (async () => {
+      const { buildGate, gateConfigured } = await import("../plugins/build_gate.ts");
+      const gate = buildGate(loadedPlugins, options.pluginLock!.lock, options.allowBuild);
+      return gateConfigured(evaluated, prepared.request, paths.buildDir, gate);
+    })();
   const files: FileToWrite[] = configured.files.map((f) => ({
     path: f.path,
     contents: f.contents,
   }));
+  if (withheld.length > 0) {
+    // The record `unik plugin allow` shows before approving; removed with the configuration.
+    const { showWithheldRecord, WITHHELD_FILE } = await import("../plugins/approval.ts");
+    files.push({
+      path: `${paths.buildDir}${WITHHELD_FILE}`,
+      contents: showWithheldRecord(withheld),
+    });
+  }
   const hashes = Object.fromEntries(
     await Promise.all(files.map(async (f) => [f.path, await sha256(f.contents)])),
   );
@@ -79,11 +103,18 @@ export async function runConfigure(
     io.out(text);
   };
   for (const notice of session.loaded.notices) print(`${notice}\n`);
+  if (withheld.length > 0 && options.announce !== false) {
+    const { showWithheld } = await import("../plugins/approval.ts");
+    io.err(
+      `warning: not written, waiting for approval (third-party build contributions run on ` +
+        `this machine at build time):\n${showWithheld(withheld)}`,
+    );
+  }
   if (options.dryRun) {
     for (const f of files) {
       io.err(`* Write to ${f.path} (${new TextEncoder().encode(f.contents).length} bytes)\n`);
     }
-    return configured;
+    return { ...configured, withheld };
   }
   await writeAll(paths.root, files, io.fs);
   if (options.pluginLock?.changed) {
@@ -97,8 +128,9 @@ export async function runConfigure(
   await removeGenerated(paths.root, stale, [], io.fs);
   if (options.announce !== false) print(`${CONFIGURED_MESSAGE}\n`);
   // A new unik.lock is itself an input: the next configure, which reads it, is the one to record.
-  if (options.recorder && !options.pluginLock?.changed) {
+  // Nor is a configure that withheld contributions replayed: its warning must be shown again.
+  if (options.recorder && !options.pluginLock?.changed && withheld.length === 0) {
     options.recorder.effects = { files, stale, out };
   }
-  return configured;
+  return { ...configured, withheld };
 }

@@ -1,9 +1,11 @@
 /**
- * `unik plugin search|add|remove|list|verify|update`: find plugins in registries, record their
- * exact content in `unik.lock`, and check that what their hosts serve still matches.
+ * `unik plugin search|add|remove|list|verify|update|allow`: find plugins in registries, record
+ * their exact content in `unik.lock`, check that what their hosts serve still matches, and
+ * approve a plugin's build contributions for its exact content.
  * @module
  */
 
+import { join } from "node:path";
 import { semver } from "../deps/semver.ts";
 import { pluginError } from "../errors.ts";
 import type { CliIO } from "../cli/io.ts";
@@ -22,6 +24,7 @@ import {
 } from "../plugins/registry.ts";
 import { resolvePlugin } from "../plugins/resolve.ts";
 import { sha256 } from "../digest.ts";
+import { parseWithheldRecord, WITHHELD_FILE } from "../plugins/approval.ts";
 
 /** What every plugin subcommand needs. */
 export interface PluginContext {
@@ -176,6 +179,48 @@ export async function pluginRemove(
   }
 }
 
+/** Whether a locked plugin's build contributions are approved, as `plugin list` shows it. */
+function approvalState(p: LockedPlugin): string {
+  if (!p.allowBuild) return "not approved";
+  return p.allowBuild === p.integrity ? "approved" : "approval outdated";
+}
+
+/**
+ * `unik plugin allow NAME|URL...`: approves the build contributions of locked plugins for their
+ * current content, recording the integrity in unik.lock, and shows what the last configure
+ * withheld from them.
+ */
+export async function pluginAllow(ctx: PluginContext, names: readonly string[]): Promise<void> {
+  if (names.length === 0) throw pluginError("name the plugin to allow (NAME or URL)");
+  const lock = await readLock(ctx.root);
+  const chosen = selected(lock, names);
+  refuseFrozen(ctx, "record approvals");
+  const recorded = await Deno.readTextFile(join(ctx.root, WITHHELD_FILE))
+    .then(parseWithheldRecord, () => []);
+  const plugins = { ...lock.plugins };
+  for (const [url, p] of chosen) {
+    plugins[url] = { ...p, allowBuild: p.integrity };
+    const label = p.name ? `${p.name} ${p.version}` : url;
+    const mine = recorded.filter((r) =>
+      r.needs.some((n) => n.entry === url && n.integrity === p.integrity)
+    );
+    ctx.io.out(`Allowed the build contributions of ${label} for ${p.integrity}\n`);
+    if (mine.length === 0) {
+      ctx.io.out("  (the last configure withheld nothing waiting for it)\n");
+    } else {
+      ctx.io.out("  The last configure withheld, waiting for it:\n");
+      for (const r of mine) {
+        const what = r.kind === "dune"
+          ? `dune stanza:\n${r.text.replace(/^/gm, "      ")}`
+          : `file mirage/${r.text}`;
+        ctx.io.out(`  - ${r.device} (${r.reason}): ${what}\n`);
+      }
+    }
+  }
+  await writeLock(ctx.root, { version: 1, plugins });
+  ctx.io.out("Run unik configure (or unik build) to write them.\n");
+}
+
 /** `unik plugin list`: the locked plugins and whether each is cached. */
 export async function pluginList(ctx: PluginContext): Promise<void> {
   const lock = await readLock(ctx.root);
@@ -189,9 +234,15 @@ export async function pluginList(ctx: PluginContext): Promise<void> {
   for (const [url, p] of entries) {
     let cached = true;
     for (const sha of Object.values(p.modules)) cached &&= (await cache.get(sha)) !== undefined;
-    rows.push([p.name ?? "-", p.version ?? "-", cached ? "cached" : "not cached", url]);
+    rows.push([
+      p.name ?? "-",
+      p.version ?? "-",
+      cached ? "cached" : "not cached",
+      approvalState(p),
+      url,
+    ]);
   }
-  ctx.io.out(table([["NAME", "VERSION", "CACHE", "URL"], ...rows]));
+  ctx.io.out(table([["NAME", "VERSION", "CACHE", "BUILD", "URL"], ...rows]));
 }
 
 /**

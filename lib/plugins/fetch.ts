@@ -120,7 +120,7 @@ async function getSameOrigin(url: string, signal: AbortSignal): Promise<Response
 }
 
 /** Downloads `url` (http, https or file). */
-export const fetchModule: Fetcher = async (url) => {
+export const fetchModule: Fetcher = async (url: string): Promise<Uint8Array> => {
   if (url.startsWith("file:")) return await readLocal(url);
   if (!/^https?:/.test(url)) throw pluginError(`cannot download ${url}: not an http(s) URL`);
   const signal = AbortSignal.timeout(timeoutMs());

@@ -1,7 +1,8 @@
 /**
  * `unik.lock`: the exact content of every plugin a project loads by URL. Each entry is keyed by
  * the plugin's entry URL and records the sha256 of every module of its graph and the graph's
- * integrity; configure refuses a plugin whose content no longer matches. The file is JSON with
+ * integrity (and, once approved, the integrity its build contributions were approved for);
+ * configure refuses a plugin whose content no longer matches. The file is JSON with
  * sorted keys so that it diffs well under version control.
  * @module
  */
@@ -15,8 +16,15 @@ import { LOCK_FILE } from "../cli/project.ts";
 
 const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, "expected a lower-case hex sha256");
 
+const Integrity = z.string().regex(/^sha256-[0-9a-f]{64}$/, "expected sha256-<hex>");
+
 const LockedPluginSchema = z.strictObject({
-  integrity: z.string().regex(/^sha256-[0-9a-f]{64}$/, "expected sha256-<hex>"),
+  integrity: Integrity,
+  /**
+   * The integrity for which the user approved the plugin's build contributions (`unik plugin
+   * allow`): an approval holds for that exact content only.
+   */
+  allowBuild: Integrity.optional(),
   modules: z.record(z.url(), Sha256),
   name: z.string().optional(),
   version: z.string().optional(),
