@@ -11,8 +11,8 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { join, relative } from "node:path";
 import { type CliIO, processIO } from "./lib/cli/io.ts";
 import { fileExists, LOCK_FILE, type ProjectPaths, projectPaths } from "./lib/cli/project.ts";
-import { acquireProjectLock, processAlive } from "./lib/project_lock.ts";
-import { recoverInterruptedWrite } from "./lib/write.ts";
+import { acquireProjectLock } from "./lib/project_lock.ts";
+import { JOURNAL, recoverInterruptedWrite } from "./lib/write.ts";
 import { exitCodeOf, formatError, UnikError, usageError } from "./lib/errors.ts";
 import { ConfigSession } from "./lib/evaluate/session.ts";
 import { pluginImports } from "./lib/plugins/imports.ts";
@@ -75,6 +75,7 @@ async function runCommand(name: string, argv: string[], io: CliIO): Promise<numb
     paths.root,
     name,
     io,
+    relative(paths.root, paths.contextPath),
     () =>
       name === "configure" && writes && replays
         ? replayOrConfigure(replays, rest, scan, paths, io)
@@ -121,24 +122,34 @@ async function replayOrConfigure(
 
 /**
  * Runs `body`, holding the project lock when the command writes (saying so when it has to
- * wait) and first bringing back any write an interrupted unik left half done.
+ * wait) and first bringing back any write an interrupted unik left half done. A command that
+ * only reads takes the lock just long enough for that when there is a journal, so that it
+ * never reads a mix of old and new files.
  */
 async function underLock<T>(
   writes: boolean,
   root: string,
   command: string,
   io: CliIO,
+  context: string | undefined,
   body: () => Promise<T>,
 ): Promise<T> {
-  if (!writes) return await body();
+  if (!writes) {
+    const journal = await Deno.lstat(join(root, JOURNAL)).then(() => true, () => false);
+    if (!journal) return await body();
+  }
   const lock = await acquireProjectLock(root, `unik ${command}`, {
     timeoutMs: io.env.UNIK_LOCK_TIMEOUT_MS ? Number(io.env.UNIK_LOCK_TIMEOUT_MS) : undefined,
-    onWait: (h) => io.err(`Waiting for unik (pid ${h.pid}, '${h.command}') to finish...\n`),
+    onWait: (h) =>
+      io.err(
+        `Waiting for ${h ? `unik (pid ${h.pid}, '${h.command}')` : "another unik"} to finish...\n`,
+      ),
   });
   try {
-    if (await recoverInterruptedWrite(root, processAlive) === "completed") {
-      io.err("Completed the files an interrupted unik was writing.\n");
-    }
+    const recovered = await recoverInterruptedWrite(root, { context, fs: io.fs });
+    if (recovered === "completed") io.err("Completed the files an interrupted unik was writing.\n");
+    if (recovered === "restored") io.err("Restored the files an interrupted unik was replacing.\n");
+    if (!writes) lock.release();
     return await body();
   } finally {
     lock.release();
@@ -261,6 +272,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
         io.cwd,
         `plugin ${rest[0]}`,
         io,
+        undefined,
         async () => (await loadCommands()).runPluginCommand(rest, io),
       );
     }

@@ -11,6 +11,12 @@ import { parseKeyValue } from "./dsl/key.ts";
 import { configError } from "./errors.ts";
 import { UNIK_VERSION } from "./version.ts";
 import { type RememberedBuild, validRemembered } from "./toolchain/remembered.ts";
+import {
+  isArtifact,
+  isGeneratedFile,
+  isGeneratedFileOfAnyBuildDir,
+  isModuleName,
+} from "./project_files.ts";
 
 /** What the context file holds. */
 export interface SavedContext {
@@ -82,8 +88,72 @@ function keyValueProblem(desc: KeyDesc, value: unknown): string | undefined {
   }
 }
 
-/** Parses a context file's text; `keys` lets mirage's argv format be read and checks values. */
-export function parseContext(text: string, path: string, keys: readonly KeyDesc[]): SavedContext {
+const isRecord = (x: unknown): x is Record<string, unknown> =>
+  typeof x === "object" && x !== null && !Array.isArray(x);
+
+/**
+ * Whether a file's text is a saved context that unik may replace: unik's (a JSON object with
+ * its `unik` version) or mirage's (the argv of `mirage configure`, one word a line).
+ */
+export function isContextText(text: string): boolean {
+  if (text.trimStart().startsWith("{")) {
+    try {
+      const data = JSON.parse(text);
+      return isRecord(data) && typeof data.unik === "string";
+    } catch {
+      return false;
+    }
+  }
+  return text.split("\n")[0] === "configure";
+}
+
+const HASH = /^[0-9a-f]{64}$/;
+
+/**
+ * Checks the paths and the output a context names: `unik clean` removes those files and
+ * configure replaces them, so each must be one configure generates (or a build product in
+ * `dist/`), and the output a module name. Throws naming the file and the entry.
+ */
+function checkRecordedPaths(d: Partial<SavedContext>, path: string, buildDir?: string): void {
+  const generated = (p: string) =>
+    buildDir === undefined ? isGeneratedFileOfAnyBuildDir(p) : isGeneratedFile(p, buildDir);
+  const bad = (what: string) =>
+    configError(`${path}: malformed context file: ${what}`, {
+      hint:
+        "unik did not write this file as it is: remove it (unik clean keeps it) and configure again",
+    });
+  for (const [file, digest] of Object.entries(d.files!)) {
+    if (!generated(file)) throw bad(`${JSON.stringify(file)} is not a file configure generates`);
+    if (typeof digest !== "string" || !HASH.test(digest)) {
+      throw bad(`the hash of ${file} is not a sha256`);
+    }
+  }
+  for (const a of d.artifacts!) {
+    if (typeof a !== "string" || !isArtifact(a, buildDir ?? dirOfDist(a))) {
+      throw bad(`${JSON.stringify(a)} is not a build product in dist/`);
+    }
+  }
+  if (d.output !== undefined && (typeof d.output !== "string" || !isModuleName(d.output))) {
+    throw bad(`the saved output ${JSON.stringify(d.output)} is not an OCaml module name`);
+  }
+}
+
+/** The build directory an artifact path implies (`app/` for `app/dist/x`). */
+function dirOfDist(path: string): string {
+  const i = path.lastIndexOf("dist/");
+  return i < 0 ? "" : path.slice(0, i);
+}
+
+/**
+ * Parses a context file's text; `keys` lets mirage's argv format be read and checks values,
+ * `buildDir` (`""` or ending in `/`) is where the generated files it names must be.
+ */
+export function parseContext(
+  text: string,
+  path: string,
+  keys: readonly KeyDesc[],
+  buildDir?: string,
+): SavedContext {
   if (text.trimStart().startsWith("{")) {
     let data: unknown;
     try {
@@ -94,12 +164,12 @@ export function parseContext(text: string, path: string, keys: readonly KeyDesc[
       });
     }
     const d = data as Partial<SavedContext>;
-    const isRecord = (x: unknown) => typeof x === "object" && x !== null && !Array.isArray(x);
     if (!isRecord(d) || !isRecord(d.keys) || !isRecord(d.files) || !Array.isArray(d.artifacts)) {
       throw configError(`${path}: malformed context file: expected keys, files and artifacts`, {
         hint: "remove it (unik clean) and configure again",
       });
     }
+    checkRecordedPaths(d, path, buildDir);
     for (const [name, value] of Object.entries(d.keys!)) {
       const desc = keys.find((k) => k.name === name);
       const problem = desc && keyValueProblem(desc, value);
@@ -112,7 +182,7 @@ export function parseContext(text: string, path: string, keys: readonly KeyDesc[
     return {
       unik: String(d.unik ?? ""),
       keys: d.keys!,
-      output: typeof d.output === "string" ? d.output : undefined,
+      output: d.output,
       files: d.files!,
       artifacts: d.artifacts!.map(String),
       ...(d.build === undefined ? {} : { build: validRemembered(d.build, path) }),

@@ -1,8 +1,9 @@
 /**
  * One unik at a time per project: commands that write (configure, build, run, clean, and the
- * plugin commands that change unik.lock) hold `.unik-lock` in the project root. A second unik
- * waits for it, then refuses with the holder's pid and command; a lock whose process is gone
- * (killed, crashed) is taken over.
+ * plugin commands that change unik.lock) hold an exclusive OS lock (`flock`) on `.unik-lock`
+ * in the project root. The kernel releases it when its holder exits, however it dies, so there
+ * is never a stale lock to take over: a second unik waits for the lock, then refuses with the
+ * holder's pid and command, which the holder writes into the file for that purpose only.
  * @module
  */
 
@@ -13,11 +14,11 @@ import { UnikError } from "./errors.ts";
 /** The lock file, in the project root. */
 export const PROJECT_LOCK = ".unik-lock";
 
-/** What the lock file records about its holder. */
+/** What the lock file says about its holder (for messages only: the OS lock decides). */
 export interface LockHolder {
   /** Process id. */
   readonly pid: number;
-  /** Host name (a pid means nothing on another machine sharing the directory). */
+  /** Host name. */
   readonly host: string;
   /** The command line. */
   readonly command: string;
@@ -30,26 +31,7 @@ export interface LockOptions {
   /** How long to wait for another unik (ms); default 10 s. */
   readonly timeoutMs?: number;
   /** Called once when the lock is busy and unik starts waiting. */
-  readonly onWait?: (holder: LockHolder) => void;
-}
-
-/** Whether a process is alive on this host. */
-export function processAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    Deno.statSync(`/proc/${pid}`);
-    return true;
-  } catch (e) {
-    if (!(e instanceof Deno.errors.NotFound)) return true;
-    if (Deno.build.os === "linux") return false;
-  }
-  try {
-    // SIGURG is ignored by default: sending it only asks whether the process exists.
-    Deno.kill(pid, "SIGURG");
-    return true;
-  } catch (e) {
-    return !(e instanceof Deno.errors.NotFound) && !/ESRCH|No such process/.test(String(e));
-  }
+  readonly onWait?: (holder: LockHolder | undefined) => void;
 }
 
 function readHolder(path: string): LockHolder | undefined {
@@ -63,25 +45,55 @@ function readHolder(path: string): LockHolder | undefined {
 
 /** A held lock: release it when done. */
 export interface ProjectLock {
-  /** Removes the lock file (idempotent). */
+  /** Removes the lock file and releases the lock (idempotent). */
   release(): void;
 }
 
-function tryCreate(path: string, holder: LockHolder): boolean {
+function lockError(e: unknown): UnikError {
+  return new UnikError("io", `cannot lock ${PROJECT_LOCK}: ${(e as Error).message}`, {
+    hint: "check that the project directory is writable",
+  });
+}
+
+/**
+ * Tries once to take the lock. The file at `path` must still be the one locked afterwards: a
+ * holder removes it on release, and a unik that opened it just before holds a lock on a file
+ * nobody else will ever open, so it tries again with the new one.
+ */
+function tryLock(path: string): Deno.FsFile | undefined {
   try {
-    const file = Deno.openSync(path, { write: true, createNew: true });
-    try {
-      file.writeSync(new TextEncoder().encode(JSON.stringify(holder) + "\n"));
-    } finally {
-      file.close();
+    if (Deno.lstatSync(path).isSymlink) {
+      throw new UnikError(
+        "io",
+        `${PROJECT_LOCK} is a symbolic link: unik will not write through it`,
+        {
+          hint: `remove ${path} (no unik uses a link as its lock)`,
+        },
+      );
     }
-    return true;
   } catch (e) {
-    if (e instanceof Deno.errors.AlreadyExists) return false;
-    throw new UnikError("io", `cannot create ${PROJECT_LOCK}: ${(e as Error).message}`, {
-      hint: "check that the project directory is writable",
-    });
+    if (!(e instanceof Deno.errors.NotFound)) throw e instanceof UnikError ? e : lockError(e);
   }
+  let file: Deno.FsFile;
+  try {
+    file = Deno.openSync(path, { read: true, write: true, create: true });
+  } catch (e) {
+    throw lockError(e);
+  }
+  try {
+    if (file.tryLockSync(true)) {
+      const opened = file.statSync();
+      const current = Deno.lstatSync(path);
+      if (opened.ino === current.ino && opened.dev === current.dev) return file;
+    }
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) {
+      file.close();
+      throw lockError(e);
+    }
+  }
+  file.close();
+  return undefined;
 }
 
 /** Takes the project's lock, waiting for another unik if needed. */
@@ -100,55 +112,38 @@ export async function acquireProjectLock(
   const timeout = options.timeoutMs ?? 10_000;
   const deadline = Date.now() + timeout;
   let waited = false;
+  let file: Deno.FsFile | undefined;
   for (;;) {
-    if (tryCreate(path, me)) break;
+    file = tryLock(path);
+    if (file) break;
     const holder = readHolder(path);
-    const stale = holder
-      ? holder.host === me.host && !processAlive(holder.pid)
-      : ageMs(path) > 2_000; // unreadable: a holder killed while writing it
-    if (stale) {
-      // Take over a dead holder's lock: rename is atomic, so two takers cannot both win.
-      const claim = `${path}.${Deno.pid}.stale`;
-      try {
-        Deno.renameSync(path, claim);
-        Deno.removeSync(claim);
-      } catch { /* someone else took it over first */ }
-      continue;
-    }
     if (Date.now() >= deadline) {
       const who = holder
         ? `unik (pid ${holder.pid} on ${holder.host}, '${holder.command}', since ${holder.since})`
         : "another unik";
       throw new UnikError("io", `${who} is working on this project`, {
-        hint: `wait for it to finish and try again; if no unik is running, remove ${
-          join(root, PROJECT_LOCK)
-        }`,
+        hint: "wait for it to finish and try again",
       });
     }
-    if (!waited && holder) options.onWait?.(holder);
+    if (!waited) options.onWait?.(holder);
     waited = true;
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 25));
   }
+  const held = file;
+  try {
+    held.truncateSync(0);
+    held.writeSync(new TextEncoder().encode(JSON.stringify(me) + "\n"));
+  } catch { /* the holder's description is only for messages */ }
   let released = false;
   return {
     release() {
       if (released) return;
       released = true;
-      const holder = readHolder(path);
-      if (holder?.pid === me.pid && holder.host === me.host) {
-        try {
-          Deno.removeSync(path);
-        } catch { /* already gone */ }
-      }
+      // Removed while still locked, so that no one can lock this file after us (see tryLock).
+      try {
+        Deno.removeSync(path);
+      } catch { /* already gone */ }
+      held.close();
     },
   };
-}
-
-function ageMs(path: string): number {
-  try {
-    const m = Deno.statSync(path).mtime;
-    return m ? Date.now() - m.getTime() : Infinity;
-  } catch {
-    return 0;
-  }
 }

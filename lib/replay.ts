@@ -16,15 +16,17 @@
 import { isAbsolute, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 import { sha256 } from "./digest.ts";
-import { type FileToWrite, removeGenerated, replaceFile, writeAll } from "./write.ts";
+import { type FileToWrite, replaceFile, writeAll } from "./write.ts";
 import type { CliIO } from "./cli/io.ts";
 
-/** What configure did: the files it wrote, the stale ones it removed, what it printed. */
+/** What configure did: the files it wrote, those of the previous configuration, what it printed. */
 export interface Effects {
   /** Every file configure wrote (the context included), relative to the project root. */
   readonly files: readonly FileToWrite[];
-  /** Files of the previous configuration it removed, with the hash they had to have. */
-  readonly stale: Readonly<Record<string, string>>;
+  /** The files of the previous configuration with their recorded hashes (see writeAll). */
+  readonly previous: Readonly<Record<string, string>>;
+  /** The context file of the set, relative to the project root. */
+  readonly context: string;
   /** Its standard output. */
   readonly out: string;
 }
@@ -51,7 +53,7 @@ export interface ReplayEntry extends Effects {
   readonly inputs: readonly Input[];
 }
 
-const FORMAT = "unik-replay-2";
+const FORMAT = "unik-replay-3";
 
 /**
  * The state of one input now. Synchronous on purpose: a replayed configure does little else,
@@ -61,7 +63,10 @@ export function inputState(path: string): InputState {
   try {
     return { kind: "file", text: Deno.readTextFileSync(path) };
   } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return { kind: "absent" };
+    // A path under a file (mirage/context with mirage a file) does not exist either.
+    if (e instanceof Deno.errors.NotFound || e instanceof Deno.errors.NotADirectory) {
+      return { kind: "absent" };
+    }
     if (e instanceof Deno.errors.IsADirectory) return { kind: "directory" };
     throw e;
   }
@@ -128,18 +133,21 @@ function asEntry(data: unknown): ReplayEntry | undefined {
     return undefined;
   }
   const { inputs, files } = d;
-  const stale = d.stale as Record<string, unknown> | null;
-  if (!Array.isArray(inputs) || !Array.isArray(files) || !stale || typeof stale !== "object") {
+  const previous = d.previous as Record<string, unknown> | null;
+  if (
+    !Array.isArray(inputs) || !Array.isArray(files) || !previous || typeof previous !== "object" ||
+    !isProjectPath(d.context)
+  ) {
     return undefined;
   }
   const inputsOk = inputs.every((i) =>
     typeof i?.path === "string" && isAbsolute(i.path) && isInputState(i.state)
   );
   const filesOk = files.every((f) => isProjectPath(f?.path) && typeof f.contents === "string");
-  const staleOk = Object.entries(stale).every(([p, h]) =>
+  const previousOk = Object.entries(previous).every(([p, h]) =>
     isProjectPath(p) && typeof h === "string"
   );
-  return inputsOk && filesOk && staleOk ? (d as unknown as ReplayEntry) : undefined;
+  return inputsOk && filesOk && previousOk ? (d as unknown as ReplayEntry) : undefined;
 }
 
 /** The entry recorded for `key` in `dir`, if every input it read is as it was then. */
@@ -168,8 +176,11 @@ export async function saveReplay(dir: string, entry: ReplayEntry): Promise<void>
 
 /** Does again what the recorded configure did, with the same guarantees (all or nothing). */
 export async function applyReplay(root: string, entry: ReplayEntry, io: CliIO): Promise<void> {
-  await writeAll(root, entry.files, io.fs);
-  await removeGenerated(root, entry.stale, [], io.fs);
+  await writeAll(root, entry.files, {
+    previous: entry.previous,
+    context: entry.context,
+    fs: io.fs,
+  });
   io.out(entry.out);
 }
 

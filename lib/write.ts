@@ -1,7 +1,15 @@
 /**
  * Writing generated files as a set: either every file is in place, or the project is left
- * exactly as it was. Unchanged files are not rewritten (dune sees no new timestamps), and a
- * file unik did not generate is never overwritten or removed.
+ * exactly as it was. Unchanged files are not rewritten (dune sees no new timestamps), a file
+ * unik did not write is never replaced or removed, and nothing is written, renamed or removed
+ * outside the project (see project_files.ts).
+ *
+ * A write is journaled in `.unik-journal` (project root): the first line is the plan (the
+ * files to write and to remove, with their hashes); records appended later say `commit` (every
+ * new file is staged: finish the write) or `rollback` (undo it). A unik killed at any point
+ * leaves a journal from which the next unik restores the old files or completes the new ones
+ * (recoverInterruptedWrite), so the project is old or new, never a mix, with nothing left over.
+ * A journal unik did not write (a crafted one, shipped in a repository) is refused.
  * @module
  */
 
@@ -9,21 +17,29 @@ import { dirname, join } from "node:path";
 import { UnikError } from "./errors.ts";
 import { sha256 } from "./digest.ts";
 import { headerStyleOf, isGenerated } from "./codegen/header.ts";
+import { isContextText } from "./context.ts";
+import {
+  assertInsideProject,
+  isGeneratedFileOfAnyBuildDir,
+  isProjectRelative,
+} from "./project_files.ts";
 
 /** The file operations writing needs; tests substitute failing ones. */
 export interface FileSystem {
   /** Contents of a file, or undefined if there is none. Throws if it is not a file. */
   readText(path: string): Promise<string | undefined>;
-  /** Writes a file. */
+  /** Creates a file that does not exist yet (never through a symbolic link). */
   writeText(path: string, contents: string): Promise<void>;
+  /** Appends to a file. */
+  append(path: string, contents: string): Promise<void>;
   /** Renames a file. */
   rename(from: string, to: string): Promise<void>;
-  /** Removes a file or an empty directory. */
+  /** Makes `to` a second name (hard link) of the file `from`. */
+  link(from: string, to: string): Promise<void>;
+  /** Removes a file or an empty directory (a symbolic link itself, not what it points to). */
   remove(path: string): Promise<void>;
   /** Creates one directory. */
   mkdir(path: string): Promise<void>;
-  /** Whether a directory exists. */
-  isDir(path: string): Promise<boolean>;
 }
 
 /** The real file system. */
@@ -38,29 +54,36 @@ export const realFs: FileSystem = {
       throw e;
     }
   },
-  writeText: (path, contents) => Deno.writeTextFile(path, contents),
+  writeText: (path, contents) => Deno.writeTextFile(path, contents, { createNew: true }),
+  append: (path, contents) => Deno.writeTextFile(path, contents, { append: true }),
   rename: (from, to) => Deno.rename(from, to),
+  link: (from, to) => Deno.link(from, to),
   remove: (path) => Deno.remove(path),
   mkdir: (path) => Deno.mkdir(path),
-  async isDir(path) {
-    try {
-      return (await Deno.stat(path)).isDirectory;
-    } catch (e) {
-      if (e instanceof Deno.errors.NotFound) return false;
-      throw e;
-    }
-  },
 };
 
+/** What is at a path, without following a symbolic link there. */
+async function entryAt(path: string): Promise<"none" | "file" | "dir" | "other"> {
+  try {
+    const info = await Deno.lstat(path);
+    return info.isFile ? "file" : info.isDirectory ? "dir" : "other";
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound || e instanceof Deno.errors.NotADirectory) return "none";
+    throw e;
+  }
+}
+
 /**
- * Replaces one file whole: the data goes to a temporary file beside it, renamed over it, so a
- * reader sees the old file or the new one, never a part. Throws what the write threw.
+ * Replaces one file whole: the data goes to a new temporary file beside it, renamed over it,
+ * so a reader sees the old file or the new one, never a part (and a symbolic link planted at
+ * the temporary name is replaced, not written through). Throws what the write threw.
  */
 export async function replaceFile(path: string, data: string | Uint8Array): Promise<void> {
   const tmp = `${path}.tmp-${Deno.pid}`;
   try {
-    if (typeof data === "string") await Deno.writeTextFile(tmp, data);
-    else await Deno.writeFile(tmp, data);
+    if (await entryAt(tmp) !== "none") await Deno.remove(tmp);
+    if (typeof data === "string") await Deno.writeTextFile(tmp, data, { createNew: true });
+    else await Deno.writeFile(tmp, data, { createNew: true });
     await Deno.rename(tmp, path);
   } catch (e) {
     await Deno.remove(tmp).catch(() => {});
@@ -82,240 +105,553 @@ export interface WriteResult {
   readonly written: readonly string[];
   /** Files already up to date. */
   readonly unchanged: readonly string[];
+  /** Files of the previous configuration removed. */
+  readonly removed: readonly string[];
+  /** Files of the previous configuration kept because they changed since unik wrote them. */
+  readonly kept: readonly string[];
 }
 
-function ioError(what: string, path: string, e: unknown): UnikError {
-  const reason = e instanceof Error ? e.message : String(e);
-  return new UnikError("io", `cannot ${what} ${path}: ${reason}`, {
-    hint: "check the permissions and free space of the project directory; nothing was changed",
-  });
-}
-
-async function ensureDirs(fs: FileSystem, dir: string, created: string[]): Promise<void> {
-  const missing: string[] = [];
-  let d = dir;
-  while (!(await fs.isDir(d))) {
-    missing.push(d);
-    const parent = dirname(d);
-    if (parent === d) break;
-    d = parent;
-  }
-  for (const m of missing.reverse()) {
-    await fs.mkdir(m);
-    created.push(m);
-  }
-}
-
-/**
- * Writes `files` under `root` all-or-nothing. Refuses (before writing anything) to replace a
- * file that unik did not generate.
- */
-export async function writeAll(
-  root: string,
-  files: readonly FileToWrite[],
-  fs: FileSystem = realFs,
-): Promise<WriteResult> {
-  const changed: FileToWrite[] = [];
-  const unchanged: string[] = [];
-  const existing = new Map<string, boolean>();
-  for (const f of files) {
-    const abs = join(root, f.path);
-    let old: string | undefined;
-    try {
-      old = await fs.readText(abs);
-    } catch (e) {
-      throw e instanceof UnikError ? e : ioError("read", f.path, e);
-    }
-    if (old !== undefined && !isGenerated(f.path, old)) {
-      throw new UnikError("io", `refusing to overwrite ${f.path}: it was not generated by unik`, {
-        hint: `move ${f.path} away (or add your rules to Makefile.user), then configure again`,
-      });
-    }
-    existing.set(f.path, old !== undefined);
-    if (old === f.contents) unchanged.push(f.path);
-    else changed.push(f);
-  }
-  const tag = `unik-${Deno.pid}`;
-  const tmp = (p: string) => join(dirname(p), `.${p.slice(p.lastIndexOf("/") + 1)}.${tag}.tmp`);
-  const bak = (p: string) => join(dirname(p), `.${p.slice(p.lastIndexOf("/") + 1)}.${tag}.bak`);
-  const createdDirs: string[] = [];
-  const staged: string[] = [];
-  const committed: FileToWrite[] = [];
-  const rollback = async () => {
-    for (const f of committed.reverse()) {
-      const abs = join(root, f.path);
-      await fs.remove(abs).catch(() => {});
-      if (existing.get(f.path)) await fs.rename(bak(abs), abs).catch(() => {});
-    }
-    for (const t of staged) await fs.remove(t).catch(() => {});
-    for (const d of createdDirs.reverse()) await fs.remove(d).catch(() => {});
-  };
-  const journal = join(root, JOURNAL);
-  const entries = changed.map((f) => {
-    const abs = join(root, f.path);
-    return { path: abs, tmp: tmp(abs), bak: bak(abs) };
-  });
-  const note = async (phase: JournalPhase) => {
-    try {
-      await fs.writeText(journal, JSON.stringify({ pid: Deno.pid, phase, entries }) + "\n");
-    } catch (e) {
-      throw ioError("write", JOURNAL, e);
-    }
-  };
-  try {
-    // The journal comes first, so that the next unik knows what to undo or finish without
-    // searching the project (see recoverInterruptedWrite).
-    if (changed.length > 0) await note("staging");
-    for (const f of changed) {
-      const abs = join(root, f.path);
-      try {
-        await ensureDirs(fs, dirname(abs), createdDirs);
-        staged.push(tmp(abs));
-        await fs.writeText(tmp(abs), f.contents);
-      } catch (e) {
-        throw ioError("write", f.path, e);
-      }
-    }
-    // Every new file is staged: from here on, an interrupted write is finished, not undone.
-    if (changed.length > 0) await note("commit");
-    for (const f of changed) {
-      const abs = join(root, f.path);
-      try {
-        if (existing.get(f.path)) await fs.rename(abs, bak(abs));
-        committed.push(f);
-        await fs.rename(tmp(abs), abs);
-        staged.splice(staged.indexOf(tmp(abs)), 1);
-      } catch (e) {
-        throw ioError("replace", f.path, e);
-      }
-    }
-  } catch (e) {
-    await rollback();
-    await fs.remove(journal).catch(() => {});
-    throw e;
-  }
-  for (const f of committed) {
-    if (existing.get(f.path)) await fs.remove(bak(join(root, f.path))).catch(() => {});
-  }
-  if (changed.length > 0) await fs.remove(journal).catch(() => {});
-  return { written: changed.map((f) => f.path), unchanged };
+/** Options of {@link writeAll}. */
+export interface WriteOptions {
+  /**
+   * What the previous configure wrote (relative path to sha256, from the saved context).
+   * A file without a "Generated by" header is unik's to replace only if it still hashes to
+   * its record here; those not written again are removed, if they do.
+   */
+  readonly previous?: Readonly<Record<string, string>>;
+  /** The context file of the set (relative path): replaced if it holds a saved context. */
+  readonly context?: string;
+  /** The file operations (tests inject failing ones). */
+  readonly fs?: FileSystem;
 }
 
 /** The journal of a write in progress, in the project root. */
 export const JOURNAL = ".unik-journal";
+const JOURNAL_TMP = `${JOURNAL}.tmp`;
+const FORMAT = "unik-journal-2";
 
-/** A write's journal says either "undo: remove the staged files" or "finish: rename them". */
-export type JournalPhase = "staging" | "commit";
-
-/** One file of a journaled write: its final path, its staged copy and its backup. */
-interface JournalEntry {
+/** One file of a journaled write. */
+interface Replacement {
+  /** Relative path. */
   readonly path: string;
-  readonly tmp: string;
-  readonly bak: string;
+  /** Whether a file was there before (it is kept as the backup until the end). */
+  readonly existed: boolean;
+  /** The sha256 of the new contents. */
+  readonly sha256: string;
 }
 
-const LEFTOVER = /^\..+\.unik-(\d+)\.(tmp|bak)$/;
+/** One file a journaled write removes (it hashed to `sha256` when planned). */
+interface Removal {
+  /** Relative path. */
+  readonly path: string;
+  /** Its sha256. */
+  readonly sha256: string;
+}
 
-/** Removes staged and backup files of dead unik processes, a few levels deep. */
-async function removeLeftovers(
-  root: string,
-  alive: (pid: number) => boolean,
-): Promise<boolean> {
-  let removed = false;
-  const walk = async (dir: string, depth: number): Promise<void> => {
-    let list: Deno.DirEntry[];
-    try {
-      list = await Array.fromAsync(Deno.readDir(dir));
-    } catch {
-      return;
-    }
-    for (const entry of list) {
-      const m = LEFTOVER.exec(entry.name);
-      if (entry.isFile && m && !alive(Number(m[1]))) {
-        await Deno.remove(join(dir, entry.name)).catch(() => {});
-        removed = true;
-      } else if (
-        entry.isDirectory && depth > 0 &&
-        !["_build", "duniverse", ".git", "node_modules"].includes(entry.name)
+/** The first line of a journal: what the write does. */
+interface Plan {
+  readonly format: typeof FORMAT;
+  /** The writer's pid: it names the staged and backup files. */
+  readonly pid: number;
+  readonly write: readonly Replacement[];
+  readonly remove: readonly Removal[];
+  /** Directories the write creates (parents first). */
+  readonly dirs: readonly string[];
+}
+
+/** The staged copy of a file, beside it. */
+function stagedName(path: string, pid: number): string {
+  return join(dirname(path), `.${path.slice(path.lastIndexOf("/") + 1)}.unik-${pid}.tmp`);
+}
+
+/** The backup of a replaced or removed file (a second link to it), beside it. */
+function backupName(path: string, pid: number): string {
+  return join(dirname(path), `.${path.slice(path.lastIndexOf("/") + 1)}.unik-${pid}.bak`);
+}
+
+function reason(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+function ioError(what: string, path: string, e: unknown, hint?: string): UnikError {
+  return new UnikError("io", `cannot ${what} ${path}: ${reason(e)}`, {
+    hint: hint ??
+      "check the permissions and free space of the project directory; nothing was changed",
+  });
+}
+
+/** Refuses a path that is not relative and inside the project, or that a link leads out of. */
+async function checkPath(root: string, path: string): Promise<void> {
+  if (!isProjectRelative(path)) {
+    throw new UnikError(
+      "io",
+      `refusing to write ${JSON.stringify(path)}: not a path inside the project`,
+    );
+  }
+  await assertInsideProject(root, path);
+}
+
+/** Whether an existing file is unik's to replace (see {@link WriteOptions.previous}). */
+async function replaceable(path: string, old: string, options: WriteOptions): Promise<boolean> {
+  if (headerStyleOf(path) !== "none") return isGenerated(path, old);
+  if (path === options.context) return isContextText(old);
+  const recorded = options.previous?.[path];
+  return recorded !== undefined && await sha256(old) === recorded;
+}
+
+/** The directories to create for `paths`, parents first; refuses a file in the way. */
+async function missingDirs(root: string, paths: readonly string[]): Promise<string[]> {
+  const missing = new Set<string>();
+  for (const path of paths) {
+    const chain: string[] = [];
+    for (let d = dirname(path); d !== "." && d !== ""; d = dirname(d)) chain.unshift(d);
+    for (const d of chain) {
+      if (missing.has(d)) continue;
+      const kind = await entryAt(join(root, d));
+      if (kind === "none") missing.add(d);
+      else if (
+        kind === "file" || kind === "other" && !(await Deno.stat(join(root, d))).isDirectory
       ) {
-        await walk(join(dir, entry.name), depth - 1);
+        throw new UnikError("io", `${d} is a file, not a directory: unik writes ${path} there`, {
+          hint: `move ${d} away, then run unik again`,
+        });
       }
     }
+  }
+  return [...missing].sort((a, b) => a.split("/").length - b.split("/").length);
+}
+
+/**
+ * Writes `files` under `root` all-or-nothing, and removes the files of the previous
+ * configuration that are no longer written, in the same journaled step. Refuses (before
+ * writing anything) to replace a file that unik did not write, or to write through a link
+ * leading out of the project.
+ */
+export async function writeAll(
+  root: string,
+  files: readonly FileToWrite[],
+  options: WriteOptions = {},
+): Promise<WriteResult> {
+  const fs = options.fs ?? realFs;
+  const changed: FileToWrite[] = [];
+  const unchanged: string[] = [];
+  const write: Replacement[] = [];
+  for (const f of files) {
+    await checkPath(root, f.path);
+    let old: string | undefined;
+    try {
+      old = await fs.readText(join(root, f.path));
+    } catch (e) {
+      throw e instanceof UnikError ? e : ioError("read", f.path, e);
+    }
+    if (old === f.contents) {
+      unchanged.push(f.path);
+      continue;
+    }
+    if (old !== undefined && !(await replaceable(f.path, old, options))) {
+      throw new UnikError("io", `refusing to overwrite ${f.path}: it was not generated by unik`, {
+        hint: `move ${f.path} away (or add your rules to Makefile.user), then configure again`,
+      });
+    }
+    changed.push(f);
+    write.push({ path: f.path, existed: old !== undefined, sha256: await sha256(f.contents) });
+  }
+  const written = new Set(files.map((f) => f.path));
+  const remove: Removal[] = [];
+  const kept: string[] = [];
+  for (const [path, digest] of Object.entries(options.previous ?? {})) {
+    if (written.has(path) || path === options.context) continue;
+    await checkPath(root, path);
+    const old = await fs.readText(join(root, path)).catch(() => undefined);
+    if (old === undefined) continue;
+    if (await sha256(old) === digest) remove.push({ path, sha256: digest });
+    else kept.push(path);
+  }
+  const result = {
+    written: changed.map((f) => f.path),
+    unchanged,
+    removed: remove.map((r) => r.path),
+    kept,
   };
-  await walk(root, 3);
-  return removed;
+  if (changed.length === 0 && remove.length === 0) return result;
+  if (await entryAt(join(root, JOURNAL)) !== "none") {
+    throw new UnikError("io", `${JOURNAL} is in the way: another write was not finished`, {
+      hint: "run unik again: it finishes or undoes that write first",
+    });
+  }
+  const plan: Plan = {
+    format: FORMAT,
+    pid: Deno.pid,
+    write,
+    remove,
+    dirs: await missingDirs(root, changed.map((f) => f.path)),
+  };
+  const contents = new Map(changed.map((f) => [f.path, f.contents]));
+  await runPlan(root, plan, contents, fs);
+  return result;
+}
+
+/** Removes whatever is at `path` (a leftover, or a link planted there), if anything. */
+async function clear(fs: FileSystem, path: string): Promise<void> {
+  if (await entryAt(path) !== "none") await fs.remove(path);
+}
+
+async function runPlan(
+  root: string,
+  plan: Plan,
+  contents: ReadonlyMap<string, string>,
+  fs: FileSystem,
+): Promise<void> {
+  const abs = (p: string) => join(root, p);
+  const journal = abs(JOURNAL);
+  // The plan is written whole under another name and renamed: a journal is never cut short.
+  try {
+    await clear(fs, abs(JOURNAL_TMP));
+    await fs.writeText(abs(JOURNAL_TMP), JSON.stringify(plan) + "\n");
+    await fs.rename(abs(JOURNAL_TMP), journal);
+  } catch (e) {
+    await fs.remove(abs(JOURNAL_TMP)).catch(() => {});
+    throw ioError("write", JOURNAL, e);
+  }
+  let current = "";
+  try {
+    for (const d of plan.dirs) {
+      current = d;
+      await fs.mkdir(abs(d));
+    }
+    for (const w of plan.write) {
+      current = w.path;
+      const staged = stagedName(abs(w.path), plan.pid);
+      await clear(fs, staged);
+      await fs.writeText(staged, contents.get(w.path)!);
+      if (w.existed) {
+        await clear(fs, backupName(abs(w.path), plan.pid));
+        await fs.link(abs(w.path), backupName(abs(w.path), plan.pid));
+      }
+    }
+    for (const r of plan.remove) {
+      current = r.path;
+      await clear(fs, backupName(abs(r.path), plan.pid));
+      await fs.link(abs(r.path), backupName(abs(r.path), plan.pid));
+    }
+    current = JOURNAL;
+    // Every new file is staged: from here on, an interrupted write is finished, not undone.
+    await fs.append(journal, "commit\n");
+  } catch (e) {
+    throw await undo(root, plan, fs, ioError("write", current, e));
+  }
+  try {
+    for (const w of plan.write) {
+      current = w.path;
+      await fs.rename(stagedName(abs(w.path), plan.pid), abs(w.path));
+    }
+    for (const r of plan.remove) {
+      current = r.path;
+      await fs.remove(abs(r.path));
+    }
+  } catch (e) {
+    const failure = ioError(current === JOURNAL ? "write" : "replace", current, e);
+    try {
+      await fs.append(journal, "rollback\n");
+    } catch (e2) {
+      // The journal still says commit: the next unik finishes the write from the staged files.
+      throw new UnikError(
+        "io",
+        `${failure.message}; the project is half-written, and recording the rollback in ${JOURNAL} failed too (${
+          reason(e2)
+        })`,
+        {
+          hint:
+            `the new files are staged beside their targets: fix the cause, then run unik again, which completes the write`,
+        },
+      );
+    }
+    throw await undo(root, plan, fs, failure);
+  }
+  // The write is complete; what is left are the backups. A failure here is not an error:
+  // the journal then stays, and the next unik removes what remains.
+  try {
+    await finishCleanup(root, plan, fs);
+    await fs.remove(journal);
+  } catch { /* left for the next unik (the journal says commit) */ }
+}
+
+/** Undoes a write in progress; returns the error to throw, saying honestly what state it left. */
+async function undo(
+  root: string,
+  plan: Plan,
+  fs: FileSystem,
+  failure: UnikError,
+): Promise<UnikError> {
+  try {
+    await rollBack(root, plan, fs);
+    await fs.remove(join(root, JOURNAL));
+    return failure;
+  } catch (e) {
+    return new UnikError(
+      "io",
+      `${
+        failure.message.replace(/; nothing was changed$/, "")
+      }; restoring the previous files failed too (${
+        reason(e)
+      }): the project is half-written, and ${JOURNAL} records how to restore it`,
+      {
+        hint:
+          "fix the cause (permissions, free space), then run unik again: it restores the previous files first",
+      },
+    );
+  }
+}
+
+/** Runs every step, then throws the first failure, if any (so that as much as possible is done). */
+async function allSteps(steps: (() => Promise<void>)[]): Promise<void> {
+  let first: unknown;
+  for (const step of steps) {
+    try {
+      await step();
+    } catch (e) {
+      first ??= e;
+    }
+  }
+  if (first !== undefined) throw first;
+}
+
+/** Restores the files as they were before the plan ran (idempotent). */
+async function rollBack(root: string, plan: Plan, fs: FileSystem): Promise<void> {
+  const abs = (p: string) => join(root, p);
+  const restore = async (path: string) => {
+    const bak = backupName(abs(path), plan.pid);
+    if (await entryAt(bak) !== "file") return;
+    await fs.rename(bak, abs(path));
+    // Renaming a second link of the same file onto it leaves both: drop the backup name.
+    if (await entryAt(bak) !== "none") await fs.remove(bak);
+  };
+  await allSteps([
+    ...[...plan.write].reverse().map((w) => async () => {
+      const staged = stagedName(abs(w.path), plan.pid);
+      if (w.existed) await restore(w.path);
+      else if (await entryAt(staged) === "none" && await entryAt(abs(w.path)) === "file") {
+        // Renamed into place: the new file goes (it is the one this write made).
+        const text = await fs.readText(abs(w.path));
+        if (text !== undefined && await sha256(text) === w.sha256) await fs.remove(abs(w.path));
+      }
+      await clear(fs, staged);
+    }),
+    ...plan.remove.map((r) => () => restore(r.path)),
+  ]);
+  for (const d of [...plan.dirs].reverse()) {
+    const empty = await isEmptyDir(abs(d));
+    if (empty) await fs.remove(abs(d));
+  }
+}
+
+async function isEmptyDir(path: string): Promise<boolean> {
+  if (await entryAt(path) !== "dir") return false;
+  for await (const _ of Deno.readDir(path)) return false;
+  return true;
+}
+
+/** Finishes a committed plan (idempotent): the staged files in place, the removals done. */
+async function rollForward(root: string, plan: Plan, fs: FileSystem): Promise<void> {
+  const abs = (p: string) => join(root, p);
+  await allSteps(plan.write.map((w) => async () => {
+    const staged = stagedName(abs(w.path), plan.pid);
+    if (await entryAt(staged) === "file") await fs.rename(staged, abs(w.path));
+  }));
+  await allSteps(plan.remove.map((r) => async () => {
+    const text = await fs.readText(abs(r.path)).catch(() => undefined);
+    if (text !== undefined && await sha256(text) === r.sha256) await fs.remove(abs(r.path));
+  }));
+  await finishCleanup(root, plan, fs);
+}
+
+/** Removes the backups of a completed plan. */
+async function finishCleanup(root: string, plan: Plan, fs: FileSystem): Promise<void> {
+  await allSteps([
+    ...plan.write.filter((w) => w.existed).map((w) => w.path),
+    ...plan.remove.map((r) => r.path),
+  ].map((p) => () => clear(fs, backupName(join(root, p), plan.pid))));
+}
+
+function refuse(problem: string): UnikError {
+  return new UnikError(
+    "io",
+    `${JOURNAL} is not a journal of unik's: ${problem}; nothing was done`,
+    {
+      hint:
+        `it may come from a copied or checked-out project: if no unik is running here, remove ${JOURNAL}`,
+    },
+  );
+}
+
+const HASH = /^[0-9a-f]{64}$/;
+
+/**
+ * Parses and checks a journal: its plan must name only unik's own generated files (or the
+ * context file `context`), inside the project, with unik's staging names; its records must be
+ * unik's. Returns the plan and whether the write was committed or rolled back.
+ */
+async function readJournal(
+  root: string,
+  text: string,
+  context: string | undefined,
+): Promise<{ plan: Plan; phase: "staging" | "commit" | "rollback" }> {
+  const lines = text.split("\n");
+  let data: Record<string, unknown>;
+  try {
+    data = JSON.parse(lines[0]);
+  } catch {
+    throw refuse("its first line is not a plan");
+  }
+  if (typeof data !== "object" || data === null || data.format !== FORMAT) {
+    throw refuse(`it does not start with a plan of format ${FORMAT}`);
+  }
+  const { pid, write, remove, dirs } = data;
+  if (!Number.isSafeInteger(pid) || (pid as number) <= 0) throw refuse("its pid is not a pid");
+  if (!Array.isArray(write) || !Array.isArray(remove) || !Array.isArray(dirs)) {
+    throw refuse("its plan lacks write, remove or dirs");
+  }
+  const fileOk = (p: unknown): p is string =>
+    isProjectRelative(p) && (isGeneratedFileOfAnyBuildDir(p) || p === context);
+  for (const w of write) {
+    if (!fileOk(w?.path) || typeof w.existed !== "boolean" || !HASH.test(w.sha256)) {
+      throw refuse(`it would write ${JSON.stringify(w?.path)}, which is not a file unik generates`);
+    }
+  }
+  for (const r of remove) {
+    if (!fileOk(r?.path) || !HASH.test(r.sha256)) {
+      throw refuse(
+        `it would remove ${JSON.stringify(r?.path)}, which is not a file unik generates`,
+      );
+    }
+  }
+  for (const d of dirs) {
+    if (!isProjectRelative(d) || !write.some((w) => w.path.startsWith(`${d}/`))) {
+      throw refuse(`it names the directory ${JSON.stringify(d)}, which none of its files is in`);
+    }
+  }
+  for (const p of [...write, ...remove].map((e) => e.path as string)) {
+    try {
+      await assertInsideProject(root, p);
+    } catch (e) {
+      throw refuse((e as Error).message);
+    }
+  }
+  // Records are complete lines; a last line cut short was never acted upon.
+  const records = lines.slice(1, -1);
+  for (const r of records) {
+    if (r !== "commit" && r !== "rollback") throw refuse(`unknown record ${JSON.stringify(r)}`);
+  }
+  const phase = records.includes("rollback")
+    ? "rollback"
+    : records.includes("commit")
+    ? "commit"
+    : "staging";
+  return { plan: data as unknown as Plan, phase };
+}
+
+/** Options of {@link recoverInterruptedWrite}. */
+export interface RecoverOptions {
+  /** The context file of the command (relative), which a journal may name besides the generated files. */
+  readonly context?: string;
+  /** The file operations. */
+  readonly fs?: FileSystem;
 }
 
 /**
  * Brings a project back to a consistent state after a unik was killed while writing, from the
- * journal it left: a write still staging is undone (its staged files removed), one committing
- * is finished. Only a journal cut short while being written needs a search of the project for
- * staged files. Call it holding the project lock. Returns what was done, for messages.
+ * journal it left: a write not yet committed (or being rolled back) is undone, a committed one
+ * is finished. Call it holding the project lock (so the journal's writer is gone). Refuses a
+ * journal that unik did not write, doing nothing. Returns what was done, for messages.
  */
 export async function recoverInterruptedWrite(
   root: string,
-  alive: (pid: number) => boolean,
-): Promise<"none" | "completed" | "cleaned"> {
+  options: RecoverOptions = {},
+): Promise<"none" | "completed" | "restored"> {
+  const fs = options.fs ?? realFs;
   const journal = join(root, JOURNAL);
+  const kind = await entryAt(journal);
+  if (kind === "none") {
+    // A plan written but not yet renamed into place: nothing else was done.
+    if (await entryAt(join(root, JOURNAL_TMP)) !== "none") await fs.remove(join(root, JOURNAL_TMP));
+    return "none";
+  }
+  if (kind !== "file") throw refuse("it is not a regular file");
   let text: string;
   try {
     text = await Deno.readTextFile(journal);
-  } catch {
-    return "none";
+  } catch (e) {
+    throw ioError("read", JOURNAL, e, "check the permissions of the project directory");
   }
-  let data: { pid: number; phase: JournalPhase; entries: JournalEntry[] } | undefined;
+  const { plan, phase } = await readJournal(root, text, options.context);
   try {
-    data = JSON.parse(text);
-  } catch { /* cut short: nothing was replaced yet */ }
-  if (data && alive(data.pid)) return "none";
-  const entries = Array.isArray(data?.entries) ? data.entries : undefined;
-  let result: "none" | "completed" | "cleaned" = "none";
-  if (entries && data?.phase === "staging") {
-    for (const e of entries) await Deno.remove(e.tmp).catch(() => {});
-    result = "cleaned";
-  } else if (entries) {
-    // A commit (journals of unik before 0.1 had no phase and were always written to commit).
-    for (const e of entries) {
-      try {
-        await Deno.rename(e.tmp, e.path);
-      } catch { /* already in place */ }
-      await Deno.remove(e.bak).catch(() => {});
-    }
-    result = "completed";
-  } else if (await removeLeftovers(root, alive)) {
-    result = "cleaned";
+    if (phase === "commit") await rollForward(root, plan, fs);
+    else await rollBack(root, plan, fs);
+    await fs.remove(journal);
+  } catch (e) {
+    throw new UnikError(
+      "io",
+      `cannot ${
+        phase === "commit" ? "complete" : "undo"
+      } the write an interrupted unik left (${JOURNAL}): ${reason(e)}`,
+      { hint: "fix the cause (permissions, free space), then run unik again" },
+    );
   }
-  await Deno.remove(journal).catch(() => {});
-  return result;
+  return phase === "commit" ? "completed" : "restored";
+}
+
+/** A file {@link removeGenerated} may remove. */
+export interface Removable {
+  /** Relative path (checked by the caller against what it may name). */
+  readonly path: string;
+  /**
+   * What it must be to be removed: its sha256 as unik recorded it, `"context"` for a saved
+   * context, or `"product"` for a build product (any content; a regular file only).
+   */
+  readonly expect: string;
 }
 
 /**
- * Removes generated files: each only if it is still unik's (it has the marker, or its contents
- * are what unik wrote), then the directories left empty. Returns the removed paths.
+ * Removes generated files: each only if it is still what unik wrote (see {@link Removable}),
+ * is a regular file, and lies inside the project; then the directories left empty. Checks
+ * every path before removing anything. Returns the removed paths and those kept.
  */
 export async function removeGenerated(
   root: string,
-  files: Readonly<Record<string, string | null>>,
+  files: readonly Removable[],
   dirs: readonly string[],
   fs: FileSystem = realFs,
-): Promise<string[]> {
+): Promise<{ removed: string[]; kept: string[] }> {
+  for (const f of files) await checkPath(root, f.path);
+  for (const d of dirs) await checkPath(root, d);
   const removed: string[] = [];
-  for (const [path, digest] of Object.entries(files)) {
+  const kept: string[] = [];
+  for (const { path, expect } of files) {
     const abs = join(root, path);
-    const text = await fs.readText(abs).catch(() => undefined);
-    if (text === undefined) continue;
-    const ours = digest === null || await sha256(text) === digest ||
-      (headerStyleOf(path) !== "none" && isGenerated(path, text));
-    if (!ours) continue;
+    const kind = await entryAt(abs);
+    if (kind === "none") continue;
+    let ours = false;
+    if (kind === "file") {
+      const text = await fs.readText(abs).catch(() => undefined);
+      ours = text !== undefined && (
+        expect === "product" ||
+        expect === "context" && isContextText(text) ||
+        await sha256(text) === expect
+      );
+    }
+    if (!ours) {
+      kept.push(path);
+      continue;
+    }
     try {
       await fs.remove(abs);
       removed.push(path);
     } catch (e) {
-      throw ioError("remove", path, e);
+      throw ioError("remove", path, e, "check the permissions of the project directory");
     }
   }
   for (const d of [...dirs].sort((a, b) => b.length - a.length)) {
-    await fs.remove(join(root, d)).catch(() => {});
+    if (await isEmptyDir(join(root, d))) await fs.remove(join(root, d)).catch(() => {});
   }
-  return removed;
+  return { removed, kept };
 }

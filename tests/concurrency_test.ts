@@ -1,14 +1,14 @@
 /**
- * Two unik processes on one project, a unik killed half-way, and what the next unik finds:
- * the lock is waited for or taken over, and the generated files are fully old or fully new.
+ * Two unik processes on one project, and a lock a killed unik left: the project lock is an OS
+ * lock, so a second unik waits for a live holder and never takes over from one, while a lock
+ * file whose holder died stops nobody.
  */
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { hostname } from "node:os";
-import { copyOf, snapshot, tempProject, unik, unikCommand } from "./helpers.ts";
-import { processAlive, PROJECT_LOCK } from "../lib/project_lock.ts";
-import { JOURNAL, recoverInterruptedWrite } from "../lib/write.ts";
+import { copyOf, REPO, snapshot, unik, unikCommand } from "./helpers.ts";
+import { acquireProjectLock, PROJECT_LOCK } from "../lib/project_lock.ts";
 
 async function deadPid(): Promise<number> {
   const child = new Deno.Command("true").spawn();
@@ -16,134 +16,153 @@ async function deadPid(): Promise<number> {
   return child.pid;
 }
 
-function lockFile(pid: number, command = "unik build"): string {
+/** What a killed unik left in .unik-lock: its description (it means nothing by itself). */
+function staleLockFile(pid: number, command = "unik build"): string {
   return JSON.stringify({ pid, host: hostname(), command, since: "2026-11-22T00:00:00.000Z" });
 }
 
-Deno.test("a second unik waits for the first's lock, then refuses naming it", async () => {
+/** A process holding the project lock of `dir` until it is killed; resolves once it holds it. */
+async function lockHolder(dir: string): Promise<Deno.ChildProcess> {
+  const script = `import { acquireProjectLock } from ${
+    JSON.stringify(join(REPO, "lib/project_lock.ts"))
+  };
+await acquireProjectLock(Deno.args[0], "unik build");
+console.log("held");
+setInterval(() => {}, 60_000);`;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["eval", script, dir],
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const reader = child.stdout.getReader();
+  const { value } = await reader.read();
+  assert.equal(new TextDecoder().decode(value).trim(), "held");
+  reader.releaseLock();
+  return child;
+}
+
+Deno.test("a second unik waits for the holder of the lock, then refuses naming it", async () => {
   const dir = await copyOf("tests/fixtures/configs/random");
-  await Deno.writeTextFile(join(dir, PROJECT_LOCK), lockFile(Deno.pid));
-  const before = await snapshot(dir);
-  const r = await unik(dir, ["configure"], { UNIK_LOCK_TIMEOUT_MS: "200" });
-  assert.equal(r.code, 7);
-  assert.match(r.stderr, /Waiting for unik \(pid \d+, 'unik build'\) to finish/);
-  assert.match(
-    r.stderr,
-    new RegExp(
-      `unik \\(pid ${Deno.pid} on .*, 'unik build', since .*\\) is working on this project`,
-    ),
-  );
-  assert.match(r.stderr, /if no unik is running, remove .*\.unik-lock/);
-  assert.deepEqual(await snapshot(dir), before);
+  const holder = await lockHolder(dir);
+  try {
+    const before = await snapshot(dir);
+    const r = await unik(dir, ["configure"], { UNIK_LOCK_TIMEOUT_MS: "200" });
+    assert.equal(r.code, 7);
+    assert.match(r.stderr, /Waiting for unik \(pid \d+, 'unik build'\) to finish/);
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `unik \\(pid ${holder.pid} on .*, 'unik build', since .*\\) is working on this project`,
+      ),
+    );
+    assert.deepEqual(await snapshot(dir), before);
+  } finally {
+    holder.kill("SIGKILL");
+    await holder.status;
+  }
 });
 
-Deno.test("a lock left by a killed unik is taken over", async () => {
+Deno.test("a lock whose holder was killed is free at once, whatever its file says", async () => {
   const dir = await copyOf("tests/fixtures/configs/random");
-  await Deno.writeTextFile(join(dir, PROJECT_LOCK), lockFile(await deadPid()));
+  const holder = await lockHolder(dir);
+  holder.kill("SIGKILL");
+  await holder.status;
+  assert.ok((await snapshot(dir)).has(PROJECT_LOCK), "the killed holder left its lock file");
   const r = await unik(dir, ["configure"], { UNIK_LOCK_TIMEOUT_MS: "200" });
   assert.equal(r.code, 0, r.stderr);
-  await assert.rejects(Deno.stat(join(dir, PROJECT_LOCK)), "the lock is released");
+  await assert.rejects(Deno.stat(join(dir, PROJECT_LOCK)), "the lock file is removed on release");
+});
+
+Deno.test("a lock file naming a live process on this host does not hold the project", async () => {
+  // The old lock trusted the pid and host in the file; the OS lock only trusts the kernel.
+  const dir = await copyOf("tests/fixtures/configs/random");
+  await Deno.writeTextFile(
+    join(dir, PROJECT_LOCK),
+    JSON.stringify({ pid: Deno.pid, host: "here", command: "unik build", since: "" }),
+  );
+  const r = await unik(dir, ["configure"], { UNIK_LOCK_TIMEOUT_MS: "200" });
+  assert.equal(r.code, 0, r.stderr);
+});
+
+Deno.test("a symbolic link at .unik-lock is refused, not written through", async () => {
+  const dir = await copyOf("tests/fixtures/configs/random");
+  const outside = await Deno.makeTempDir({ prefix: "unik-victim-" });
+  await Deno.writeTextFile(join(outside, "victim"), "precious\n");
+  await Deno.symlink(join(outside, "victim"), join(dir, PROJECT_LOCK));
+  const r = await unik(dir, ["configure"]);
+  assert.equal(r.code, 7, r.stderr);
+  assert.match(r.stderr, /\.unik-lock is a symbolic link/);
+  assert.equal(await Deno.readTextFile(join(outside, "victim")), "precious\n");
 });
 
 Deno.test("commands that only read do not take the lock", async () => {
   const dir = await copyOf("tests/fixtures/configs/random");
-  await Deno.writeTextFile(join(dir, PROJECT_LOCK), lockFile(Deno.pid));
-  const r = await unik(dir, ["query", "name"], { UNIK_LOCK_TIMEOUT_MS: "100" });
-  assert.equal(r.code, 0, r.stderr);
+  const holder = await lockHolder(dir);
+  try {
+    const r = await unik(dir, ["query", "name"], { UNIK_LOCK_TIMEOUT_MS: "100" });
+    assert.equal(r.code, 0, r.stderr);
+  } finally {
+    holder.kill("SIGKILL");
+    await holder.status;
+  }
 });
 
-Deno.test("two unik processes configuring one project run one after the other", async () => {
+Deno.test("processes racing for a stale lock: at most one holds it at any time", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "unik-test-" });
+  await Deno.writeTextFile(join(dir, PROJECT_LOCK), staleLockFile(await deadPid()));
+  const log = join(dir, "holders.log");
+  // Each process appends "+" when it has the lock and "-" just before it exits, holding it:
+  // every holder dies with the lock, as a killed unik does, and the waiters race for it.
+  const script = `import { acquireProjectLock } from ${
+    JSON.stringify(join(REPO, "lib/project_lock.ts"))
+  };
+const [dir, log] = Deno.args;
+await acquireProjectLock(dir, "unik configure", { timeoutMs: 60000 });
+Deno.writeTextFileSync(log, "+", { append: true });
+await new Promise((r) => setTimeout(r, 20));
+Deno.writeTextFileSync(log, "-", { append: true });
+Deno.exit(0);`;
+  const count = 12;
+  const children = Array.from(
+    { length: count },
+    () => new Deno.Command(Deno.execPath(), { args: ["eval", script, dir, log] }).output(),
+  );
+  for (const out of await Promise.all(children)) {
+    assert.ok(out.success, new TextDecoder().decode(out.stderr));
+  }
+  assert.equal(
+    await Deno.readTextFile(log),
+    "+-".repeat(count),
+    "two processes held the lock at once",
+  );
+});
+
+Deno.test("many configures started on a stale lock all run, one after the other", async () => {
   const dir = await copyOf("tests/fixtures/configs/keys");
-  const [a, b] = await Promise.all([
-    unikCommand(dir, ["configure", "--fast=true"]).output(),
-    unikCommand(dir, ["configure", "--fast=false"]).output(),
-  ]);
-  assert.ok(a.success, new TextDecoder().decode(a.stderr));
-  assert.ok(b.success, new TextDecoder().decode(b.stderr));
-  // The files are those of one of the two runs, never a mix: compare with a clean configure.
+  await Deno.writeTextFile(
+    join(dir, PROJECT_LOCK),
+    staleLockFile(await deadPid(), "unik configure"),
+  );
+  const runs = await Promise.all(
+    Array.from(
+      { length: 5 },
+      (_, i) => unikCommand(dir, ["configure", `--fast=${i % 2 === 0}`]).output(),
+    ),
+  );
+  for (const out of runs) assert.ok(out.success, new TextDecoder().decode(out.stderr));
+  // The files are those of one of the runs, never a mix: compare with a clean configure.
   const files = await snapshot(dir);
+  assert.ok(!files.has(PROJECT_LOCK), "the last holder removed the lock file");
   const fast = JSON.parse(files.get("mirage/context")!).keys.fast;
   const reference = await copyOf("tests/fixtures/configs/keys");
   assert.equal((await unik(reference, ["configure", `--fast=${fast}`])).code, 0);
   assert.deepEqual(files, await snapshot(reference));
 });
 
-Deno.test("a write interrupted after staging every file is completed by the next unik", async () => {
-  const dir = await tempProject({ "a.txt": "old a\n", "b.txt": "old b\n" });
-  const pid = await deadPid();
-  const entries = ["a.txt", "b.txt"].map((f) => ({
-    path: join(dir, f),
-    tmp: join(dir, `.${f}.unik-${pid}.tmp`),
-    bak: join(dir, `.${f}.unik-${pid}.bak`),
-  }));
-  await Deno.writeTextFile(entries[0].tmp, "new a\n");
-  await Deno.writeTextFile(entries[1].tmp, "new b\n");
-  // Killed after replacing a.txt (its backup kept) and before b.txt.
-  await Deno.rename(entries[0].path, entries[0].bak);
-  await Deno.rename(entries[0].tmp, entries[0].path);
-  await Deno.writeTextFile(join(dir, JOURNAL), JSON.stringify({ pid, phase: "commit", entries }));
-  assert.equal(await recoverInterruptedWrite(dir, processAlive), "completed");
-  assert.deepEqual(
-    Object.fromEntries(await snapshot(dir)),
-    { "a.txt": "new a\n", "b.txt": "new b\n" },
-  );
-});
-
-Deno.test("files staged before a unik was killed are removed by the next one", async () => {
-  const pid = await deadPid();
-  const staged = `mirage/.main.ml.unik-${pid}.tmp`;
-  const dir = await tempProject({ "a.txt": "old\n", [staged]: "half" });
-  const entries = [{ path: join(dir, "mirage/main.ml"), tmp: join(dir, staged), bak: "" }];
-  await Deno.writeTextFile(join(dir, JOURNAL), JSON.stringify({ pid, phase: "staging", entries }));
-  assert.equal(await recoverInterruptedWrite(dir, processAlive), "cleaned");
-  assert.deepEqual([...(await snapshot(dir)).keys()], ["a.txt"]);
-});
-
-Deno.test("a journal cut short while being written: staged files are found and removed", async () => {
-  const pid = await deadPid();
-  const dir = await tempProject({
-    "a.txt": "old\n",
-    [`mirage/.main.ml.unik-${pid}.tmp`]: "half",
-    [JOURNAL]: `{"pid":${pid},"phase":"com`,
-  });
-  assert.equal(await recoverInterruptedWrite(dir, processAlive), "cleaned");
-  assert.deepEqual([...(await snapshot(dir)).keys()], ["a.txt"]);
-});
-
-Deno.test("no journal: recovery leaves the project as it is", async () => {
-  const pid = await deadPid();
-  const dir = await tempProject({ "a.txt": "old\n", [`.b.txt.unik-${pid}.tmp`]: "kept" });
-  assert.equal(await recoverInterruptedWrite(dir, processAlive), "none");
-  assert.equal((await snapshot(dir)).size, 2);
-});
-
-Deno.test("SIGKILL during configure leaves the project fully old or fully new", async () => {
-  const base = await copyOf("tests/fixtures/configs/keys");
-  assert.equal((await unik(base, ["configure", "--fast=false"])).code, 0);
-  const old = await snapshot(base);
-  const fresh = await copyOf("tests/fixtures/configs/keys");
-  assert.equal((await unik(fresh, ["configure", "--fast=false"])).code, 0);
-  assert.equal((await unik(fresh, ["configure", "--fast=true"])).code, 0);
-  const updated = await snapshot(fresh);
-  assert.notDeepEqual(old, updated);
-  const outcomes = new Set<string>();
-  for (let i = 0; i < 10; i++) {
-    const dir = await tempProject(Object.fromEntries(old));
-    const child = unikCommand(dir, ["configure", "--fast=true"]).spawn();
-    await new Promise((r) => setTimeout(r, Math.random() * 400));
-    try {
-      child.kill("SIGKILL");
-    } catch { /* it had finished */ }
-    await child.output();
-    await recoverInterruptedWrite(dir, processAlive);
-    const now = await snapshot(dir);
-    now.delete(PROJECT_LOCK);
-    const state = JSON.stringify([...now]) === JSON.stringify([...old])
-      ? "old"
-      : JSON.stringify([...now]) === JSON.stringify([...updated])
-      ? "new"
-      : "mixed";
-    assert.notEqual(state, "mixed", `killed run ${i} left a mix of old and new files`);
-    outcomes.add(state);
-  }
+Deno.test("the lock is released when the holder releases it, for the next one at once", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "unik-test-" });
+  const first = await acquireProjectLock(dir, "unik build");
+  first.release();
+  const second = await acquireProjectLock(dir, "unik build", { timeoutMs: 0 });
+  second.release();
 });

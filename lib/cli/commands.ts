@@ -35,6 +35,7 @@ import { UNIK_VERSION } from "../version.ts";
 import { TARGETS } from "../../targets/mod.ts";
 import { COMMANDS } from "./command_names.ts";
 import { extractTenderOptions, TENDER_HELP } from "../toolchain/tender_options.ts";
+import { isModuleName } from "../project_files.ts";
 
 /** Names unik's own options use; a key may not take them. */
 const RESERVED = new Set([
@@ -449,9 +450,16 @@ export async function runConfigCommand(
   const result = await runSafely(buildCommand(name, keys), tender?.rest ?? rest);
   if (result._tag === "error") return reportParseError(result.error.config, io);
   const args = result.value as Parsed;
+  const output = args.output as string | undefined;
+  // -o names mirage/<NAME>.ml and the artifact (except for describe --dot, a file to write).
+  if (output !== undefined && !(name === "describe" && args.dot) && !isModuleName(output)) {
+    throw usageError(`invalid output name '${output}': -o takes an OCaml module name`, {
+      hint: "use letters, digits, _ and ', starting with a letter (it names mirage/NAME.ml)",
+    });
+  }
   const common = {
     keys: keyValues(args, keys),
-    output: args.output as string | undefined,
+    output,
     extraRepos: args.extraRepos as string | undefined,
     noExtraRepo: args.noExtraRepo as boolean | undefined,
     noDepext: args.noDepext as boolean | undefined,

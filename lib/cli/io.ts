@@ -5,6 +5,7 @@
  */
 
 import type { FileSystem } from "../write.ts";
+import { fileSystemFor } from "../fault_injection.ts";
 
 /** Where a command runs and prints. */
 export interface CliIO {
@@ -30,9 +31,11 @@ function writeFully(stream: { writeSync(p: Uint8Array): number }, text: string):
 
 /** The real process. */
 export function processIO(): CliIO {
+  const env = Deno.env.toObject();
   return {
     cwd: Deno.cwd(),
-    env: Deno.env.toObject(),
+    env,
+    fs: fileSystemFor(env),
     out: (text) => writeFully(Deno.stdout, text),
     err: (text) => writeFully(Deno.stderr, text),
   };

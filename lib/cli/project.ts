@@ -48,6 +48,13 @@ export function projectPaths(
   const contextPath = contextFile
     ? resolve(root, contextFile)
     : join(root, normalize(`${buildDir}mirage/context`));
+  const contextRel = relative(root, contextPath);
+  if (contextRel === "" || contextRel.startsWith("..") || isAbsolute(contextRel)) {
+    // configure writes the context back: one outside the project would clobber a user's file.
+    throw usageError(`the context file ${contextFile} is outside the project directory ${root}`, {
+      hint: "name a context file inside the project (default: <build dir>/mirage/context)",
+    });
+  }
   return { root, configFile, configPath, buildDir, contextPath, explicitContext: !!contextFile };
 }
 

@@ -60,9 +60,19 @@ export async function readSavedContext(
       }
       return undefined;
     }
+    if (e instanceof Deno.errors.NotADirectory) {
+      throw new UnikError(
+        "io",
+        `cannot read ${paths.contextPath}: a file is in the way of its directory`,
+        {
+          hint:
+            `unik keeps its generated files in ${paths.buildDir}mirage/: move the file named so away`,
+        },
+      );
+    }
     throw new UnikError("io", `cannot read ${paths.contextPath}: ${(e as Error).message}`);
   }
-  return parseContext(text, paths.contextPath, session?.loaded.keys ?? []);
+  return parseContext(text, paths.contextPath, session?.loaded.keys ?? [], paths.buildDir);
 }
 
 /**

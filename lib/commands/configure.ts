@@ -12,7 +12,9 @@ import type { CliIO } from "../cli/io.ts";
 import type { ProjectPaths } from "../cli/project.ts";
 import type { ConfigSession } from "../evaluate/session.ts";
 import type { Withheld } from "../plugins/approval.ts";
-import { type FileToWrite, removeGenerated, writeAll } from "../write.ts";
+import { type FileToWrite, writeAll } from "../write.ts";
+import { configError } from "../errors.ts";
+import { isArtifact } from "../project_files.ts";
 import { type CommonOptions, prepare, readSavedContext, savedValuesNoted } from "./common.ts";
 
 /** The message printed after a successful configure. */
@@ -84,6 +86,17 @@ export async function runConfigure(
       contents: showWithheldRecord(withheld),
     });
   }
+  // The context tells clean what to remove: only a product of dist/ may be recorded there.
+  if (!isArtifact(configured.artifact, paths.buildDir)) {
+    throw configError(
+      `the unikernel's artifact ${
+        JSON.stringify(configured.artifact)
+      } is not a file of ${paths.buildDir}dist/`,
+      {
+        hint: "the register name was changed after register() checked it; give it its final value",
+      },
+    );
+  }
   const hashes = Object.fromEntries(
     await Promise.all(files.map(async (f) => [f.path, await sha256(f.contents)])),
   );
@@ -116,21 +129,20 @@ export async function runConfigure(
     }
     return { ...configured, withheld };
   }
-  await writeAll(paths.root, files, io.fs);
+  // The previous configuration's files that are not written again are removed in the same
+  // journaled step (those changed since unik wrote them are kept).
+  const previous = saved?.files ?? {};
+  await writeAll(paths.root, files, { previous, context: contextRel, fs: io.fs });
   if (options.pluginLock?.changed) {
     // Loaded only when there is a lock to write: zod is not needed on the common path.
     const { writeLock } = await import("../plugins/lock.ts");
     await writeLock(paths.root, options.pluginLock.lock);
   }
-  const stale = Object.fromEntries(
-    Object.entries(saved?.files ?? {}).filter(([p]) => !(p in hashes) && p !== contextRel),
-  );
-  await removeGenerated(paths.root, stale, [], io.fs);
   if (options.announce !== false) print(`${CONFIGURED_MESSAGE}\n`);
   // A new unik.lock is itself an input: the next configure, which reads it, is the one to record.
   // Nor is a configure that withheld contributions replayed: its warning must be shown again.
   if (options.recorder && !options.pluginLock?.changed && withheld.length === 0) {
-    options.recorder.effects = { files, stale, out };
+    options.recorder.effects = { files, previous, context: contextRel, out };
   }
   return { ...configured, withheld };
 }

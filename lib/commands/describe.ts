@@ -5,6 +5,7 @@
  */
 
 import { resolve } from "node:path";
+import { UnikError } from "../errors.ts";
 import { describeText } from "../describe.ts";
 import type { CliIO } from "../cli/io.ts";
 import type { ProjectPaths } from "../cli/project.ts";
@@ -46,7 +47,7 @@ export async function runDescribe(
   if (options.dot) {
     const dot = described.dot ?? "";
     if (options.dotOutput && options.dotOutput !== "-") {
-      await Deno.writeTextFile(resolve(paths.root, options.dotOutput), dot);
+      await writeDot(paths.root, options.dotOutput, dot);
     } else io.out(dot);
     return;
   }
@@ -65,4 +66,20 @@ export async function runDescribe(
   }));
   const remembered = showRemembered(saved?.build);
   if (remembered.length) io.out(`${"Build".padEnd(11)}${remembered.join(" ")} (remembered)\n`);
+}
+
+/** Writes the dot graph to the file the user named; a failure is a files error (exit 7). */
+async function writeDot(root: string, file: string, dot: string): Promise<void> {
+  try {
+    await Deno.writeTextFile(resolve(root, file), dot);
+  } catch (e) {
+    const why = e instanceof Deno.errors.NotFound
+      ? "its directory does not exist"
+      : e instanceof Deno.errors.IsADirectory
+      ? "it is a directory"
+      : (e as Error).message;
+    throw new UnikError("io", `cannot write the dot graph to ${file}: ${why}`, {
+      hint: "name a file in an existing, writable directory (or -o - for standard output)",
+    });
+  }
 }
