@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { join, relative } from "node:path";
 import { copyOf, snapshot, tempProject, unik } from "../helpers.ts";
 import { sha256 } from "../../lib/digest.ts";
-import { JOURNAL } from "../../lib/write.ts";
+import { JOURNAL, realFs } from "../../lib/write.ts";
 
 const USAGE = 2;
 const CONFIG = 3;
@@ -383,4 +383,12 @@ Deno.test("a journal record that is not unik's is refused", async () => {
   const dir = await configured();
   await Deno.writeTextFile(join(dir, JOURNAL), journal(7, [], [], "commit\nrm -rf /\n"));
   await refused(dir, ["clean"], FILES, /unknown record "rm -rf \/"/);
+});
+
+Deno.test("the file system's create never writes through a link, even one appearing late", async () => {
+  const v = await victims();
+  const dir = await Deno.makeTempDir({ prefix: "unik-test-" });
+  await Deno.symlink(join(v.dir, "precious.txt"), join(dir, "staged"));
+  await assert.rejects(realFs.writeText(join(dir, "staged"), "attack\n"));
+  await v.check();
 });
