@@ -8,7 +8,7 @@
 
 import assert from "node:assert/strict";
 import { join, relative } from "node:path";
-import { copyOf, snapshot, tempProject, unik } from "../helpers.ts";
+import { copyOf, snapshot, tempProject, unik, unikProcess } from "../helpers.ts";
 import { sha256 } from "../../lib/digest.ts";
 import { JOURNAL, realFs } from "../../lib/write.ts";
 
@@ -391,4 +391,28 @@ Deno.test("the file system's create never writes through a link, even one appear
   await Deno.symlink(join(v.dir, "precious.txt"), join(dir, "staged"));
   await assert.rejects(realFs.writeText(join(dir, "staged"), "attack\n"));
   await v.check();
+});
+
+// --- files in the way (exit 7, not an internal error) ---
+
+for (const command of [["configure"], ["query", "name"], ["describe"], ["clean"]]) {
+  Deno.test(`a file named mirage is a files error for ${command[0]}`, async () => {
+    const dir = await copyOf("tests/fixtures/configs/noop");
+    await Deno.writeTextFile(join(dir, "mirage"), "not a directory\n");
+    // As a process: the real command line, replay cache included.
+    const r = await unikProcess(dir, command);
+    assert.equal(r.code, FILES, r.stderr);
+    assert.match(r.stderr, /mirage is a file, not a directory/);
+    assert.equal(await Deno.readTextFile(join(dir, "mirage")), "not a directory\n");
+  });
+}
+
+Deno.test("describe --dot -o into a missing directory is a files error", async () => {
+  const dir = await copyOf("tests/fixtures/configs/noop");
+  await refused(
+    dir,
+    ["describe", "--dot", "-o", "graphs/g.dot"],
+    FILES,
+    /cannot write the dot graph to graphs\/g\.dot: its directory does not exist/,
+  );
 });
