@@ -4,8 +4,8 @@
  * @module
  */
 
-import { relative } from "node:path";
 import { pathToFileURL } from "node:url";
+import { join, relative } from "node:path";
 import { type ConfigureRequest, DEFAULT_EXTRA_REPOS } from "../configure.ts";
 import type { KeyValue } from "../dsl/key.ts";
 import { parseContext, type SavedContext } from "../context.ts";
@@ -61,14 +61,10 @@ export async function readSavedContext(
       return undefined;
     }
     if (e instanceof Deno.errors.NotADirectory) {
-      throw new UnikError(
-        "io",
-        `cannot read ${paths.contextPath}: a file is in the way of its directory`,
-        {
-          hint:
-            `unik keeps its generated files in ${paths.buildDir}mirage/: move the file named so away`,
-        },
-      );
+      const file = fileInTheWay(paths.root, relative(paths.root, paths.contextPath));
+      throw new UnikError("io", `${file} is a file, not a directory: unik keeps its files in it`, {
+        hint: `move ${file} away (unik writes ${relative(paths.root, paths.contextPath)})`,
+      });
     }
     throw new UnikError("io", `cannot read ${paths.contextPath}: ${(e as Error).message}`);
   }
@@ -105,6 +101,18 @@ export function savedValuesNoted(
     hint: e.hint ? `${e.hint}\n  ${note}` : note,
     cause: e.cause,
   });
+}
+
+/** The first directory of `path` (relative to `root`) that is a file instead. */
+function fileInTheWay(root: string, path: string): string {
+  const parts = path.split("/");
+  for (let i = 1; i < parts.length; i++) {
+    const dir = parts.slice(0, i).join("/");
+    try {
+      if (!Deno.statSync(join(root, dir)).isDirectory) return dir;
+    } catch { /* look further */ }
+  }
+  return path;
 }
 
 /** The target when none is given: `MODE`, then `MIRAGE_DEFAULT_TARGET` (only unix), else the host's. */
