@@ -252,6 +252,7 @@ const PLUGIN_COMMANDS: Record<string, string> = {
   verify: "Download the locked plugins again and check that they still match unik.lock.",
   update: "Move plugins to their newest registry version, or re-lock a plugin's new content.",
   allow: "Approve the build contributions of plugins (NAME or URL) for their exact content.",
+  describe: "Show locked plugins (NAME or URL): integrity, modules, build approval, what waits.",
 };
 
 function pluginSubcommand(name: string) {
@@ -268,7 +269,7 @@ function pluginSubcommand(name: string) {
     ? {}
     : {
       names: restPositionals({ type: string, displayName: "NAME|URL" }),
-      ...(name === "verify" ? {} : { frozen }),
+      ...(name === "verify" || name === "describe" ? {} : { frozen }),
       ...(name === "update" ? { registry } : {}),
     };
   return command({
@@ -299,6 +300,7 @@ export async function runPluginCommand(argv: string[], io: CliIO): Promise<numbe
   const {
     pluginAdd,
     pluginAllow,
+    pluginDescribe,
     pluginList,
     pluginRemove,
     pluginSearch,
@@ -340,6 +342,9 @@ export async function runPluginCommand(argv: string[], io: CliIO): Promise<numbe
       return 0;
     case "allow":
       await pluginAllow(ctx, names);
+      return 0;
+    case "describe":
+      await pluginDescribe(ctx, names);
       return 0;
   }
   throw usageError(`unknown plugin command ${args.name}`);

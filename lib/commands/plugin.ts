@@ -1,5 +1,5 @@
 /**
- * `unik plugin search|add|remove|list|verify|update|allow`: find plugins in registries, record
+ * `unik plugin search|add|remove|list|describe|verify|update|allow`: find plugins in registries, record
  * their exact content in `unik.lock`, check that what their hosts serve still matches, and
  * approve a plugin's build contributions for its exact content.
  * @module
@@ -195,30 +195,63 @@ export async function pluginAllow(ctx: PluginContext, names: readonly string[]):
   const lock = await readLock(ctx.root);
   const chosen = selected(lock, names);
   refuseFrozen(ctx, "record approvals");
-  const recorded = await Deno.readTextFile(join(ctx.root, WITHHELD_FILE))
-    .then(parseWithheldRecord, () => []);
   const plugins = { ...lock.plugins };
   for (const [url, p] of chosen) {
     plugins[url] = { ...p, allowBuild: p.integrity };
     const label = p.name ? `${p.name} ${p.version}` : url;
-    const mine = recorded.filter((r) =>
-      r.needs.some((n) => n.entry === url && n.integrity === p.integrity)
-    );
+    const mine = await withheldFor(ctx.root, url, p.integrity);
     ctx.io.out(`Allowed the build contributions of ${label} for ${p.integrity}\n`);
-    if (mine.length === 0) {
-      ctx.io.out("  (the last configure withheld nothing waiting for it)\n");
-    } else {
-      ctx.io.out("  The last configure withheld, waiting for it:\n");
-      for (const r of mine) {
-        const what = r.kind === "dune"
-          ? `dune stanza:\n${r.text.replace(/^/gm, "      ")}`
-          : `file mirage/${r.text}`;
-        ctx.io.out(`  - ${r.device} (${r.reason}): ${what}\n`);
-      }
-    }
+    ctx.io.out(
+      mine.length === 0
+        ? "  (the last configure withheld nothing waiting for it)\n"
+        : `  The last configure withheld, waiting for it:\n${mine.map(showRecord).join("")}`,
+    );
   }
   await writeLock(ctx.root, { version: 1, plugins });
   ctx.io.out("Run unik configure (or unik build) to write them.\n");
+}
+
+/** The withheld records waiting for the approval of the plugin `url` at `integrity`. */
+async function withheldFor(root: string, url: string, integrity: string) {
+  const recorded = await Deno.readTextFile(join(root, WITHHELD_FILE))
+    .then(parseWithheldRecord, () => []);
+  return recorded.filter((r) => r.needs.some((n) => n.entry === url && n.integrity === integrity));
+}
+
+function showRecord(r: { kind: string; text: string; device: string; reason: string }): string {
+  const what = r.kind === "dune"
+    ? `dune stanza:\n${r.text.replace(/^/gm, "      ")}`
+    : `file mirage/${r.text}`;
+  return `  - ${r.device} (${r.reason}): ${what}\n`;
+}
+
+/**
+ * `unik plugin describe NAME|URL...`: a locked plugin's entry (version, registry, integrity,
+ * modules), its build approval, and what the last configure withheld waiting for it.
+ */
+export async function pluginDescribe(ctx: PluginContext, names: readonly string[]): Promise<void> {
+  if (names.length === 0) throw pluginError("name the plugin to describe (NAME or URL)");
+  const lock = await readLock(ctx.root);
+  for (const [url, p] of selected(lock, names)) {
+    const lines = [
+      p.name ? `${p.name} ${p.version} (${url})` : url,
+      ...(p.registry ? [`  registry:  ${p.registry}`] : []),
+      `  integrity: ${p.integrity}`,
+      `  build:     ${approvalState(p)}${
+        p.allowBuild && p.allowBuild !== p.integrity ? ` (approved for ${p.allowBuild})` : ""
+      }`,
+      "  modules:",
+      ...Object.entries(p.modules).map(([m, sha]) => `    ${m}  ${sha}`),
+    ];
+    ctx.io.out(lines.join("\n") + "\n");
+    const waiting = await withheldFor(ctx.root, url, p.integrity);
+    if (waiting.length > 0) {
+      ctx.io.out(
+        "  withheld by the last configure until it is approved (unik plugin allow):\n" +
+          waiting.map(showRecord).join(""),
+      );
+    }
+  }
 }
 
 /** `unik plugin list`: the locked plugins and whether each is cached. */

@@ -247,3 +247,17 @@ Deno.test("plugin remove drops the approval with the plugin", async () => {
   assert.equal((await s.lock())[s.url].allowBuild, undefined);
   assert.ok(!(await s.duneBuild()).includes("PWNED"));
 });
+
+Deno.test("plugin describe shows the approval and what waits for it", async () => {
+  await using s = await setup(plugin([HOST_RULE]));
+  assert.equal((await s.run("configure", "-t", "unix")).code, 0);
+  const before = await s.run("plugin", "describe", s.url);
+  assert.equal(before.code, 0, before.stderr);
+  assert.match(before.stdout, /build: +not approved/);
+  assert.ok(before.stdout.includes(HOST_RULE), "the withheld stanza is shown");
+  assert.equal((await s.run("plugin", "allow", s.url)).code, 0);
+  assert.equal((await s.run("configure", "-t", "unix")).code, 0);
+  const after = await s.run("plugin", "describe", s.url);
+  assert.match(after.stdout, /build: +approved/);
+  assert.ok(!after.stdout.includes("withheld"), "nothing waits any more");
+});
