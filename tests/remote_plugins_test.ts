@@ -146,8 +146,13 @@ Deno.test("a dry run verifies plugins but writes no lock", async () => {
 });
 
 Deno.test("a plugin imported by file: URL is locked like a remote one", async () => {
-  const plugin = join(REPO, "tests/fixtures/plugins/acme/led.ts");
-  const dir = await tempProject({ "config.ts": ledConfig(`file://${plugin}`) });
+  const acme = (f: string) => Deno.readTextFile(join(REPO, "tests/fixtures/plugins/acme", f));
+  const dir = await tempProject({
+    "acme/led.ts": await acme("led.ts"),
+    "acme/names.ts": await acme("names.ts"),
+  });
+  const plugin = join(dir, "acme/led.ts");
+  await Deno.writeTextFile(join(dir, "config.ts"), ledConfig(`file://${plugin}`));
   const cache = await Deno.makeTempDir();
   const r = await unik(dir, ["configure", "-t", "unix"], { UNIK_CACHE_DIR: cache });
   assert.equal(r.code, 0, r.stderr);

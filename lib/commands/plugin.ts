@@ -12,7 +12,7 @@ import type { CliIO } from "../cli/io.ts";
 import { type Fetcher, fetchModule } from "../plugins/fetch.ts";
 import { type Lock, type LockedPlugin, readLock, writeLock } from "../plugins/lock.ts";
 import { LOCK_FILE } from "../cli/project.ts";
-import { pluginSources } from "../plugins/project.ts";
+import { confinedFetch, pluginSources } from "../plugins/project.ts";
 import { pluginImports } from "../plugins/imports.ts";
 import {
   choose,
@@ -91,7 +91,7 @@ async function lockVersion(
   const resolved = await resolvePlugin(
     chosen.url,
     undefined,
-    pluginSources(ctx.io.env, ctx.fetch),
+    pluginSources(ctx.io.env, ctx.root, ctx.fetch),
   );
   if (resolved.integrity !== chosen.integrity) {
     throw pluginError(
@@ -262,7 +262,7 @@ export async function pluginList(ctx: PluginContext): Promise<void> {
     ctx.io.out(`no plugin in ${LOCK_FILE}\n`);
     return;
   }
-  const cache = pluginSources(ctx.io.env).cache;
+  const cache = pluginSources(ctx.io.env, ctx.root).cache;
   const rows = [];
   for (const [url, p] of entries) {
     let cached = true;
@@ -284,7 +284,7 @@ export async function pluginList(ctx: PluginContext): Promise<void> {
  */
 export async function pluginVerify(ctx: PluginContext, names: readonly string[]): Promise<number> {
   const lock = await readLock(ctx.root);
-  const fetch = ctx.fetch ?? fetchModule;
+  const fetch = confinedFetch(ctx.root, ctx.fetch ?? fetchModule);
   let failed = 0;
   for (const [url, p] of selected(lock, names)) {
     const problems: string[] = [];
@@ -330,7 +330,11 @@ export async function pluginUpdate(ctx: PluginContext, names: readonly string[])
       ctx.io.out(`Updated ${p.name} ${p.version} -> ${chosen.version}\n`);
       continue;
     }
-    const resolved = await resolvePlugin(url, undefined, pluginSources(ctx.io.env, ctx.fetch));
+    const resolved = await resolvePlugin(
+      url,
+      undefined,
+      pluginSources(ctx.io.env, ctx.root, ctx.fetch),
+    );
     if (resolved.integrity === p.integrity) {
       ctx.io.out(`${url} is unchanged\n`);
       continue;

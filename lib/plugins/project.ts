@@ -5,6 +5,8 @@
  * @module
  */
 
+import { isAbsolute, relative } from "node:path";
+import { fileURLToPath } from "node:url";
 import { pluginError } from "../errors.ts";
 import { cacheDir, type Env } from "../cache_dir.ts";
 import { directoryCache, type Fetcher, fetchModule } from "./fetch.ts";
@@ -32,9 +34,38 @@ export interface ProjectPlugins {
   readonly lockChanged: boolean;
 }
 
-/** Where plugin modules come from, for a given environment. */
-export function pluginSources(env: Env, fetch: Fetcher = fetchModule): Sources {
-  return { fetch, cache: directoryCache(cacheDir(env, "plugins")) };
+/**
+ * Downloads through `fetch`, but reads a local (`file:`) module only inside the project at
+ * `root` (real paths: a symlink out of it counts as outside). unik hands a plugin's text to the
+ * sandbox, the cache and the lock, so a `file:` plugin elsewhere on the disk (a secret,
+ * `/proc/self/environ`) would be a read the sandbox itself may not make.
+ */
+export function confinedFetch(root: string, fetch: Fetcher = fetchModule): Fetcher {
+  return async (url) => {
+    if (url.startsWith("file:")) {
+      let inside = false;
+      try {
+        const real = await Deno.realPath(fileURLToPath(url));
+        const rel = relative(await Deno.realPath(root), real);
+        inside = rel !== "" && !rel.startsWith("..") && !isAbsolute(rel);
+      } catch {
+        /* a missing file is reported by fetch itself */
+        inside = true;
+      }
+      if (!inside) {
+        throw pluginError(`plugin module ${url} is outside the project`, {
+          hint: "a local plugin must live in the project directory: copy it there and " +
+            "import it by that path",
+        });
+      }
+    }
+    return await fetch(url);
+  };
+}
+
+/** Where the plugin modules of the project at `root` come from, for a given environment. */
+export function pluginSources(env: Env, root: string, fetch: Fetcher = fetchModule): Sources {
+  return { fetch: confinedFetch(root, fetch), cache: directoryCache(cacheDir(env, "plugins")) };
 }
 
 /** Resolves the plugins config.ts imports by URL (`entries`, as `pluginImports` finds them). */
@@ -47,7 +78,7 @@ export async function resolveProjectPlugins(
     return { plugins: [], lock: { version: 1, plugins: {} }, lockChanged: false };
   }
   const lock = await readLock(root);
-  const sources = pluginSources(options.env, options.fetch);
+  const sources = pluginSources(options.env, root, options.fetch);
   const plugins: ResolvedPlugin[] = [];
   const recorded = { ...lock.plugins };
   let lockChanged = false;

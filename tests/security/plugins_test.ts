@@ -288,3 +288,60 @@ plugins:
   );
   await a.assertSecretNowhere(r);
 });
+
+Deno.test("config.ts importing a file outside the project as a plugin reads nothing of it", async () => {
+  await using a = await attack(() => ledPlugin());
+  await Deno.writeTextFile(
+    join(a.project, "config.ts"),
+    ledConfig(`file://${a.victim}/secret.txt`),
+  );
+  const r = await a.run("configure", "-t", "unix");
+  assert.equal(r.code, 4, r.stderr);
+  assert.match(r.stderr, /plugin module file:\/\/.*secret\.txt is outside the project/);
+  await a.assertSecretNowhere(r);
+  assert.equal(await Deno.stat(join(a.project, "unik.lock")).catch(() => undefined), undefined);
+});
+
+Deno.test("config.ts importing /proc/self/environ as a plugin reads nothing of it", async () => {
+  const marker = `ENVSECRET-${crypto.randomUUID()}`;
+  Deno.env.set("UNIK_TEST_ENV_SECRET", marker);
+  try {
+    await using a = await attack(() => ledPlugin());
+    await Deno.writeTextFile(join(a.project, "config.ts"), ledConfig("file:///proc/self/environ"));
+    const r = await a.run("configure", "-t", "unix");
+    assert.equal(r.code, 4, r.stderr);
+    assert.match(r.stderr, /outside the project/);
+    await a.assertSecretNowhere(r, marker);
+  } finally {
+    Deno.env.delete("UNIK_TEST_ENV_SECRET");
+  }
+});
+
+Deno.test("a local plugin symlinked out of the project is refused", async () => {
+  await using a = await attack(() => ledPlugin());
+  await Deno.symlink(join(a.victim, "secret.txt"), join(a.project, "led.ts"));
+  await Deno.writeTextFile(
+    join(a.project, "config.ts"),
+    ledConfig(`file://${join(a.project, "led.ts")}`),
+  );
+  const r = await a.run("configure", "-t", "unix");
+  assert.equal(r.code, 4, r.stderr);
+  assert.match(r.stderr, /led\.ts is outside the project/);
+  await a.assertSecretNowhere(r);
+});
+
+Deno.test("a local plugin importing a file outside the project is refused", async () => {
+  await using a = await attack(() => ledPlugin());
+  await Deno.writeTextFile(
+    join(a.project, "led.ts"),
+    ledPlugin(`import s from "file://${a.victim}/secret.txt" with { type: "text" };`),
+  );
+  await Deno.writeTextFile(
+    join(a.project, "config.ts"),
+    ledConfig(`file://${join(a.project, "led.ts")}`),
+  );
+  const r = await a.run("configure", "-t", "unix");
+  assert.equal(r.code, 4, r.stderr);
+  assert.match(r.stderr, /secret\.txt is outside the project/);
+  await a.assertSecretNowhere(r);
+});
