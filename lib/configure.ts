@@ -22,9 +22,10 @@ import {
   visitOrder,
 } from "./graph/resolve.ts";
 import { generateMainMl } from "./codegen/main_ml.ts";
-import { generateOpam } from "./codegen/opam.ts";
+import { checkInstall, generateOpam } from "./codegen/opam.ts";
 import { generateMakefile } from "./codegen/makefile.ts";
 import {
+  checkStanzaText,
   generateDistDune,
   generateDune,
   generateDuneBuild,
@@ -35,6 +36,7 @@ import {
 import { withHeader } from "./codegen/header.ts";
 import { UNIK_VERSION } from "./version.ts";
 import type { BuildContribution } from "./plugins/approval.ts";
+import { checkFileName, checkResourceName, requireField } from "./validate/mod.ts";
 
 /** The default overlay repositories of mirage 4.9. */
 export const DEFAULT_EXTRA_REPOS: readonly (readonly [string, string])[] = [
@@ -169,29 +171,32 @@ function runConfigureHooks(order: readonly GraphNode[], info: Info, blocks: Map<
   const writers = new Map<string, GraphNode>();
   let current: GraphNode | undefined;
   const networks: string[] = [];
-  const io: ConfigureIO = {
+  const ioFor = (from: string): ConfigureIO => ({
     writeFile: (name, contents) => {
       if (name.includes("/") || name === "" || name.startsWith(".")) {
         throw configError(`a device tried to write an invalid file name: ${JSON.stringify(name)}`);
       }
+      requireField(`${from}: generated file name`, name, checkFileName);
       files.set(name, contents);
       if (current) writers.set(name, current);
     },
     registerNetwork: (name) => {
+      requireField(`${from}: network name`, name, checkResourceName);
       networks.unshift(name);
     },
     registerBlock: (name) => {
+      requireField(`${from}: block device name`, name, checkResourceName);
       const n = blocks.get(name) ?? blocks.size + 1;
       blocks.set(name, n);
       return n;
     },
-  };
+  });
   for (const node of order) {
     const hook = node.device.options.configure;
     if (!hook) continue;
     current = node;
     try {
-      hook(info, io);
+      hook(info, ioFor(node.device.describe()));
     } catch (e) {
       if (e instanceof UnikError) throw e;
       throw configError(`${node.device.describe()}: ${e instanceof Error ? e.message : e}`);
@@ -259,7 +264,10 @@ export function configure(
   const stanzas = duneOrder(graph).flatMap((node) => {
     if (node === graph.root) return target.dune(targetInfo);
     const own = [...(node.device.options.dune?.(info) ?? [])];
-    for (const text of own) contributions.push(contributionOf("dune", text, node));
+    for (const text of own) {
+      checkStanzaText(text, node.device.describe());
+      contributions.push(contributionOf("dune", text, node));
+    }
     return own;
   });
   for (const [name, node] of hooks.writers) contributions.push(contributionOf("file", name, node));
@@ -267,7 +275,14 @@ export function configure(
   for (const node of graph.nodes) {
     const extra = node.device.options.install?.(info);
     if (extra) {
-      install.bin.push(...(extra.bin ?? []).map(([a, b]) => [a, b] as [string, string]));
+      const from = node.device.describe();
+      const bin = (extra.bin ?? []).map(([a, b]) => [a, b] as [string, string]);
+      try {
+        checkInstall({ bin, etc: extra.etc ?? [] });
+      } catch (e) {
+        throw e instanceof UnikError ? configError(`${from}: ${e.message}`) : e;
+      }
+      install.bin.push(...bin);
       install.etc.push(...(extra.etc ?? []));
     }
   }

@@ -5,6 +5,7 @@
  */
 
 import { configError } from "./errors.ts";
+import { checkOpamUrl, checkUnikernelName, requireField } from "./validate/mod.ts";
 import { Impl } from "./dsl/impl.ts";
 import { LazyPos } from "./dsl/pos.ts";
 import type { SourcePos } from "./errors.ts";
@@ -31,8 +32,6 @@ export interface RegisterOptions {
   /** The opam `url` source: `"auto"` (from git), `"none"`, or a URL. Default `"auto"`. */
   readonly src?: string;
 }
-
-const NAME = /^[A-Za-z][A-Za-z0-9_.-]*$/;
 
 /** A registered unikernel: what config.ts exports by default. */
 export class Registration {
@@ -114,7 +113,7 @@ export function register(
   if (typeof name !== "string" || name === "") {
     throw configError("the unikernel name given to register cannot be empty");
   }
-  if (!NAME.test(name)) {
+  if (checkUnikernelName(name) !== undefined) {
     throw configError(
       `invalid unikernel name ${
         JSON.stringify(name)
@@ -122,6 +121,8 @@ export function register(
     );
   }
   if (!Array.isArray(jobs)) throw configError("register expects a list of jobs");
+  const src = options.src ?? "auto";
+  if (src !== "auto" && src !== "none") requireField(`register ${name}: src`, src, checkOpamUrl);
   const checked = jobs.map(checkJob);
   const reporter = options.reporter ?? defaultReporter();
   const init = [
@@ -134,5 +135,5 @@ export function register(
     options.mtime ?? defaultMtime,
     options.random ?? defaultRandom,
   ];
-  return new Registration(name, checked, init, options.src ?? "auto");
+  return new Registration(name, checked, init, src);
 }

@@ -30,17 +30,17 @@ export function crunchModule(dir: string): string {
 
 /** The files of directory `dir` embedded in the unikernel by ocaml-crunch at build time. */
 export function crunch(dir: string): Impl<"kv_ro"> {
-  const module = crunchModule(dir);
+  const module = crunchModule(checkDir(`crunch(${JSON.stringify(dir)}): directory`, dir));
   return impl(module, kvRo, {
     packages: [
       pkg("mirage-kv-mem", { min: "4.0.0", max: "5.0.0" }),
       pkg("crunch", { min: "4.0.0", max: "5.0.0", build: true }),
     ],
     connect: (_i, m) => `${m}.connect ()`,
-    dune: () => [
+    dune: (info) => [
       `(rule
  (targets ${module}.ml ${module}.mli)
- (deps (source_tree ${dir}))
+ (deps (source_tree ${checkDir(`crunch(${JSON.stringify(dir)}): directory`, dir, info)}))
  (action
   (run ocaml-crunch -o ${module}.ml ${dir})))`,
     ],
@@ -196,6 +196,12 @@ const analyzeArg = runtimeArg<boolean>("Mirage_runtime.analyze", {
  * URL, `file://host/path` or `relativize://dir`).
  */
 export function docteur(remote: string, options: DocteurOptions = {}): Impl<"kv_ro"> {
+  const what = `docteur(${JSON.stringify(remote)})`;
+  requireField(`${what}: remote`, remote, checkDocteurRemote);
+  if (options.branch !== undefined) requireField(`${what}: branch`, options.branch, checkGitRef);
+  for (const d of options.extraDeps ?? []) {
+    requireField(`${what}: extraDeps`, d, checkDuneDependency);
+  }
   const mode = options.mode === "light" ? "Light" : "Fast";
   const output = options.output ?? docteurOutputKey;
   const name = options.name ?? docteurNameKey;
@@ -204,15 +210,21 @@ export function docteur(remote: string, options: DocteurOptions = {}): Impl<"kv_
   const tree = source
     ? [`(source_tree ${remote.startsWith("file:") ? `/${source[1]}` : source[1]})`]
     : [];
+  /** The image file: the --disk-output key's value, a file name in the build directory. */
+  const image = (info: Info) =>
+    requireField(`${what}: key --${output.name}`, info.get(output), checkFileName);
+  /** The disk's name on Solo5/Xen: the --disk-name key's value. */
+  const diskName = (info: Info) =>
+    requireField(`${what}: key --${name.name}`, info.get(name), checkResourceName);
   const dune = (info: Info) => [
     `(rule
- (targets ${info.get(output)})
+ (targets ${image(info)})
  (enabled_if (= %{context_name} "default"))
  (deps (:make %{bin:docteur.make})${
       [...(options.extraDeps ?? []), ...tree].map((d) => ` ${d}`).join("")
     })
  (action
-  (run %{make} ${remote}${options.branch ? ` -b ${options.branch}` : ""} ${info.get(output)})))`,
+  (run %{make} ${remote}${options.branch ? ` -b ${options.branch}` : ""} ${image(info)})))`,
   ];
   const connect = (disk: string) => (_i: Info, m: string, [a]: readonly string[]) =>
     [
@@ -224,19 +236,68 @@ export function docteur(remote: string, options: DocteurOptions = {}): Impl<"kv_
     packages: [pkg("docteur-unix", { min: "0.0.6" })],
     keys: [output],
     runtimeArgs: [analyze],
-    connect: (info, m, args) => connect(info.get(output))(info, m, args),
-    configure: (info, io) => void io.registerBlock(info.get(output)),
+    connect: (info, m, args) => connect(image(info))(info, m, args),
+    configure: (info, io) => void io.registerBlock(image(info)),
     dune,
-    install: (info) => ({ etc: [info.get(output)] }),
+    install: (info) => ({ etc: [image(info)] }),
   });
   const solo5 = impl(`Docteur_solo5.${mode}`, kvRo, {
     packages: [pkg("docteur-solo5", { min: "0.0.6" })],
     keys: [output, name],
     runtimeArgs: [analyze],
-    connect: (info, m, args) => connect(info.get(name))(info, m, args),
-    configure: (info, io) => void io.registerBlock(info.get(name)),
+    connect: (info, m, args) => connect(diskName(info))(info, m, args),
+    configure: (info, io) => void io.registerBlock(diskName(info)),
     dune,
-    install: (info) => ({ etc: [info.get(output)] }),
+    install: (info) => ({ etc: [image(info)] }),
   });
   return matchImpl(Key.family, { solo5, xen: solo5 }, unix);
+}
+
+// The checks of the fields above come last, imports included: main.ml's `# line` directives
+// cite the lines of the devices of this file, which must not move.
+import {
+  checkFileName,
+  checkProjectPath,
+  checkResourceName,
+  parseStanzas,
+  requireField,
+} from "unik/lib/validate/mod.ts";
+
+/** How deep the build directory (where dune.build lives) is below the project root. */
+function buildDepth(info: Info): number {
+  return info.configFile.split("/").length - 1;
+}
+
+/**
+ * Checks `dir` as a directory inside the project: its characters at once, and how far `..`
+ * climbs once the build directory is known (`info`).
+ */
+function checkDir(what: string, dir: string, info?: Info): string {
+  const up = info ? buildDepth(info) : Infinity;
+  return requireField(what, dir, (d) => checkProjectPath(d, { up }));
+}
+
+/** A docteur remote: `relativize://DIR` in the project, `file://...`, or a git URL. */
+function checkDocteurRemote(remote: string): string | undefined {
+  const local = /^relativize:\/\/(.*)$/.exec(remote);
+  if (local) return checkProjectPath(local[1], { up: Infinity });
+  if (!/^(?:file|https?|git|ssh|git\+https|git\+ssh):\/\/[A-Za-z0-9._~:/@+-]+$/.test(remote)) {
+    return "must be relativize://DIR, file://PATH or a git URL of plain characters";
+  }
+  return undefined;
+}
+
+/** A git branch or tag name made of plain characters. */
+function checkGitRef(ref: string): string | undefined {
+  return /^[A-Za-z0-9._/+][A-Za-z0-9._/+-]*$/.test(ref) ? undefined : "is not a plain git ref name";
+}
+
+/** One dependency of docteur's image rule: a project path or one dune dependency form. */
+function checkDuneDependency(dep: string): string | undefined {
+  if (!dep.startsWith("(")) return checkProjectPath(dep, { up: Infinity });
+  try {
+    return parseStanzas(dep).length === 1 ? undefined : "must be one dune dependency";
+  } catch (e) {
+    return `is not dune: ${(e as Error).message}`;
+  }
 }

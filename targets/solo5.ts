@@ -6,8 +6,14 @@
  */
 
 import { pkg } from "../lib/dsl/package.ts";
-import { compactList, OCAML_FLAGS, renameRule } from "../lib/codegen/dune_layout.ts";
+import {
+  compactList,
+  librariesField,
+  OCAML_FLAGS,
+  renameRule,
+} from "../lib/codegen/dune_layout.ts";
 import type { Resources, Target, TargetInfo } from "../lib/target.ts";
+import { checkResourceName, requireField } from "../lib/validate/mod.ts";
 import { virtioLibvirtXml } from "./libvirt.ts";
 import type { Launcher } from "../lib/toolchain/launch.ts";
 import { tender } from "../lib/toolchain/solo5.ts";
@@ -28,8 +34,18 @@ export const SOLO5_CONTEXT = `(context (default
   (disable_dynamically_linked_foreign_archives true)
   ))`;
 
+/**
+ * Checks the names of registered networks and blocks: they are written into the manifest,
+ * Xen's `.xl` files (inside `'...'`, which `xl create` reads) and tender command lines.
+ */
+export function checkResources(resources: Resources): void {
+  for (const n of resources.networks) requireField("network name", n, checkResourceName);
+  for (const b of resources.blocks) requireField("block device name", b.name, checkResourceName);
+}
+
 /** The Solo5 manifest: the devices the tender must provide, by name. */
 export function manifestJson(resources: Resources | undefined): string {
+  if (resources) checkResources(resources);
   const devices = resources
     ? [
       ...resources.networks.map((n) => `{ "name": ${JSON.stringify(n)}, "type": "NET_BASIC" }`),
@@ -57,7 +73,7 @@ export function solo5Dune(info: TargetInfo, abi: string, extension: string): str
  (enabled_if (= %{context_name} "solo5"))
  (name ${info.mainModule})
  (modes (native exe))
- (libraries ${compactList("libraries", info.libraries)})
+ (libraries ${librariesField(info.libraries)})
  (link_flags ${compactList("link_flags", OCAML_FLAGS.split(" "))} -cclib "-z solo5-abi=${abi}")
  (modules (:standard \\ manifest))
  (foreign_stubs (language c) (names manifest))

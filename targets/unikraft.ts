@@ -5,7 +5,12 @@
  */
 
 import { pkg } from "../lib/dsl/package.ts";
-import { compactList, OCAML_FLAGS, renameRule } from "../lib/codegen/dune_layout.ts";
+import {
+  compactList,
+  librariesField,
+  OCAML_FLAGS,
+  renameRule,
+} from "../lib/codegen/dune_layout.ts";
 import type { Target, TargetInfo } from "../lib/target.ts";
 import { qemu } from "../lib/toolchain/qemu.ts";
 import { firecracker } from "../lib/toolchain/firecracker.ts";
@@ -20,7 +25,7 @@ function unikraftTarget(
  (enabled_if (= %{context_name} "unikraft"))
  (name ${info.mainModule})
  (modes (native exe))
- (libraries ${compactList("libraries", info.libraries)})
+ (libraries ${librariesField(info.libraries)})
  (link_flags ${compactList("link_flags", OCAML_FLAGS.split(" "))}))`,
     renameRule(`${info.publicName}${extension}`, "unikraft", info.mainModule),
   ];

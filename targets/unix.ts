@@ -5,14 +5,14 @@
  */
 
 import { pkg } from "../lib/dsl/package.ts";
-import { compactList, OCAML_FLAGS, renameRule } from "../lib/codegen/dune_layout.ts";
+import { librariesField, OCAML_FLAGS, renameRule } from "../lib/codegen/dune_layout.ts";
 import type { Target, TargetInfo } from "../lib/target.ts";
 import { join } from "node:path";
 
 function unixDune(info: TargetInfo): string[] {
   const executable = `(executable
  (name ${info.mainModule})
- (libraries ${compactList("libraries", info.libraries)})
+ (libraries ${librariesField(info.libraries)})
  (link_flags (-thread))
  (flags ${OCAML_FLAGS})
  (enabled_if (= %{context_name} "default"))

@@ -10,7 +10,13 @@ import type { Resources, Target, TargetInfo } from "../lib/target.ts";
 import { xenLibvirtXml } from "./libvirt.ts";
 import { join } from "node:path";
 import { xlCreate } from "../lib/toolchain/xl.ts";
-import { manifestFiles, SOLO5_CONTEXT, SOLO5_TOOLCHAIN_PACKAGES, solo5Dune } from "./solo5.ts";
+import {
+  checkResources,
+  manifestFiles,
+  SOLO5_CONTEXT,
+  SOLO5_TOOLCHAIN_PACKAGES,
+  solo5Dune,
+} from "./solo5.ts";
 
 /** Linux's name of block device `n` (0 is `a`, 26 is `aa`), as Xen's `vdev` wants it. */
 export function diskLetters(n: number): string {
@@ -25,6 +31,7 @@ export function xlFile(
   resources: Resources,
   concrete: boolean,
 ): string {
+  checkResources(resources);
   const v = (placeholder: string, value: string) => (concrete ? value : `@${placeholder}@`);
   const disks = resources.blocks.map((b) =>
     `'format=raw, vdev=xvd${diskLetters(b.number)}, access=rw, target=${

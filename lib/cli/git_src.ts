@@ -5,6 +5,7 @@
  */
 
 import { dirname, join } from "node:path";
+import { checkOpamUrl } from "../validate/mod.ts";
 
 async function readOr(path: string): Promise<string | undefined> {
   try {
@@ -42,7 +43,9 @@ export async function guessSrc(dir: string, probed: string[] = []): Promise<stri
       const origin = /\[remote "origin"\][^[]*?\burl\s*=\s*(\S+)/.exec(config)?.[1];
       const https = origin && httpsRemote(origin);
       if (!https || !branch) return undefined;
-      return `git+${https}#${branch}`;
+      const src = `git+${https}#${branch}`;
+      // A checkout's .git/config is not unik's: an origin opam could not read is no source.
+      return checkOpamUrl(src) === undefined ? src : undefined;
     }
     const parent = dirname(d);
     if (parent === d) return undefined;

@@ -5,6 +5,39 @@
  */
 
 import { joinStanzas } from "./dune_layout.ts";
+import { configError } from "../errors.ts";
+import {
+  checkFileName,
+  checkUnikernelName,
+  DuneSyntaxError,
+  parseStanzas,
+  requireField,
+} from "../validate/mod.ts";
+
+/**
+ * Checks that `stanza` is dune stanzas and nothing else (balanced, readable, each a list), so
+ * that it cannot unbalance the file it is written into. `from` names who contributed it.
+ */
+export function checkStanzaText(stanza: string, from = "a device"): void {
+  if (typeof stanza !== "string") throw configError(`${from} gave a dune stanza that is not text`);
+  try {
+    parseStanzas(stanza);
+  } catch (e) {
+    if (!(e instanceof DuneSyntaxError)) throw e;
+    throw configError(`${from} gave a dune stanza that is not valid dune: ${e.message}`, {
+      hint: "a dune hook must return whole stanzas such as (rule ...)",
+    });
+  }
+}
+
+/** Checks a dune context name (it is written inside a dune string). */
+function checkContext(context: string): void {
+  requireField(
+    "dune context",
+    context,
+    (c) => /^[A-Za-z0-9_-]+$/.test(c) ? undefined : "is not a dune context name",
+  );
+}
 
 /** `dune`: the build directory's entry point. */
 export function generateDune(): string {
@@ -24,6 +57,8 @@ export function generateDuneBuild(
   generated: readonly string[],
   stanzas: readonly string[],
 ): string {
+  for (const f of generated) requireField("generated file name", f, checkFileName);
+  for (const s of stanzas) checkStanzaText(s);
   const copies = [...generated].sort().map((f) =>
     /\.mli?$/.test(f) ? `(copy_files# ./mirage/${f})` : `(copy_files ./mirage/${f})`
   );
@@ -32,6 +67,7 @@ export function generateDuneBuild(
 
 /** `dune-project`. */
 export function generateDuneProject(projectName: string): string {
+  requireField("dune project name", projectName, checkUnikernelName);
   return `(lang dune 2.9)\n\n(name ${projectName})\n\n(implicit_transitive_deps true)\n`;
 }
 
@@ -46,6 +82,8 @@ export function generateDistDune(
   etcs: readonly string[],
   context: string,
 ): string {
+  for (const f of [...bins, ...etcs]) requireField("installed file", f, checkFileName);
+  checkContext(context);
   const rule = (file: string, ctx: string) =>
     `(rule
  (mode (promote (until-clean)))

@@ -4,6 +4,8 @@
  * @module
  */
 
+import { checkFindlibName, requireField } from "../validate/mod.ts";
+
 /**
  * Lays out words the way dune's own formatter does for long lists: fill a line, then continue
  * on a new line indented by `indent + 1` spaces. The first line leaves room for `field`.
@@ -28,6 +30,15 @@ export function compactList(field: string, words: readonly string[], indent = 2)
   }
   flush();
   return all;
+}
+
+/**
+ * The words of a `(libraries ...)` field, laid out by {@link compactList}, each checked to be
+ * a findlib library name (the list holds package libraries and `localLibs` from devices).
+ */
+export function librariesField(libraries: readonly string[]): string {
+  for (const l of libraries) requireField("library", l, checkFindlibName);
+  return compactList("libraries", libraries);
 }
 
 /** Stanzas separated by one blank line, with a final newline. */

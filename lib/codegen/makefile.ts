@@ -4,6 +4,14 @@
  * @module
  */
 
+import {
+  checkOpamPackageName,
+  checkProjectPath,
+  makeRecipeCommand,
+  requireExtraRepos,
+  requireField,
+} from "../validate/mod.ts";
+
 /** What the Makefile is generated from. */
 export interface MakefileInput {
   /** Build directory relative to the project root, with a trailing slash (`./`, `app/`). */
@@ -18,6 +26,22 @@ export interface MakefileInput {
   readonly extraRepos: readonly (readonly [string, string])[];
   /** Whether to install external (system) dependencies. */
   readonly depext: boolean;
+  /** The words that run unik (default `["unik"]`), e.g. an installed unik's full command. */
+  readonly command?: readonly string[];
+}
+
+/**
+ * Every field the Makefile writes, checked: make expands `$` everywhere and runs recipes
+ * through a shell, so each must be a plain word of its grammar (the data may come from a
+ * sandbox a hostile config controls).
+ */
+function checkMakefileInput(input: MakefileInput): void {
+  const dir = (d: string) => checkProjectPath(d.replace(/\/$/, "") || ".");
+  requireField("build directory", input.buildDir, dir);
+  requireField("mirage directory", input.mirageDir, dir);
+  requireField("opam name", input.opamName, checkOpamPackageName);
+  requireField("artifact", input.artifact, (a) => checkProjectPath(a, { allowDot: false }));
+  requireExtraRepos(input.extraRepos);
 }
 
 const MONOREPO = 'env OPAMVAR_monorepo="opam-monorepo" $(OPAM) monorepo';
@@ -25,6 +49,8 @@ const LOCKFILE = "$(MIRAGE_DIR)/$(UNIKERNEL_NAME).opam.locked";
 
 /** Generates the Makefile (without header). */
 export function generateMakefile(input: MakefileInput): string {
+  checkMakefileInput(input);
+  const unik = makeRecipeCommand(input.command ?? ["unik"]);
   const repos = input.extraRepos;
   const names = repos.map(([n]) => n).join(", ");
   const phony = ["all", "lock", "install-switch", "pull", "clean", "depend", "depends", "build"];
@@ -91,7 +117,7 @@ export function generateMakefile(input: MakefileInput): string {
       `\t@echo "Your unikernel binary is now ready in $(BUILD_DIR)dist/${input.artifact}"`,
       "\t@echo \"Run it with 'unik run', or with solo5-hvt, solo5-spt, xl, ...\"",
     ].join("\n"),
-    "clean::\n\tunik clean",
+    `clean::\n\t${unik} clean`,
   );
   return blocks.join("\n\n") + "\n";
 }

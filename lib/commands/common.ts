@@ -10,6 +10,7 @@ import { type ConfigureRequest, DEFAULT_EXTRA_REPOS } from "../configure.ts";
 import type { KeyValue } from "../dsl/key.ts";
 import { parseContext, type SavedContext } from "../context.ts";
 import { UnikError, usageError } from "../errors.ts";
+import { checkNoControl, requireExtraRepos, requireField } from "../validate/mod.ts";
 import type { ProjectPaths } from "../cli/project.ts";
 import type { ConfigSession } from "../evaluate/session.ts";
 import { guessSrc } from "../cli/git_src.ts";
@@ -148,13 +149,16 @@ export function extraReposOf(options: CommonOptions): readonly (readonly [string
     : options.extraRepos !== undefined
     ? parseExtraRepos(options.extraRepos)
     : options.env.MIRAGE_EXTRA_REPOS !== undefined
-    ? parseExtraRepos(options.env.MIRAGE_EXTRA_REPOS)
+    ? parseExtraRepos(options.env.MIRAGE_EXTRA_REPOS, "MIRAGE_EXTRA_REPOS")
     : DEFAULT_EXTRA_REPOS;
 }
 
-/** Parses `--extra-repos=NAME:URL,...`. */
-export function parseExtraRepos(text: string): [string, string][] {
-  return text.split(",").filter((s) => s !== "").map((entry) => {
+/**
+ * Parses `--extra-repos=NAME:URL,...` and checks each name and URL (they reach Makefile
+ * recipes and the opam file); `field` says where the text came from, for errors.
+ */
+export function parseExtraRepos(text: string, field = "--extra-repos"): [string, string][] {
+  const repos = text.split(",").filter((s) => s !== "").map((entry): [string, string] => {
     const colon = entry.indexOf(":");
     if (colon <= 0 || colon === entry.length - 1) {
       throw usageError(
@@ -163,6 +167,8 @@ export function parseExtraRepos(text: string): [string, string][] {
     }
     return [entry.slice(0, colon), entry.slice(colon + 1)];
   });
+  requireExtraRepos(repos, field, "usage");
+  return repos;
 }
 
 /**
@@ -191,9 +197,11 @@ export interface Prepared {
   readonly request: ConfigureRequest;
 }
 
-function showArg(name: string, v: KeyValue): string {
-  if (name === "target") return `-t ${v}`;
-  return `--${name}=${Array.isArray(v) ? v.join(",") : String(v)}`;
+/** The command-line words of a key value (`-t unix`, `--name=value`), checked for control characters. */
+function showArg(name: string, v: KeyValue): string[] {
+  const text = Array.isArray(v) ? v.join(",") : String(v);
+  requireField(`key --${name}: value`, text, checkNoControl, "usage");
+  return name === "target" ? ["-t", text] : [`--${name}=${text}`];
 }
 
 /** Builds the configure request of a command. */
@@ -213,7 +221,7 @@ export async function prepare(
   const argv = [
     ...(paths.configFile === "config.ts" ? [] : ["-f", paths.configFile]),
     ...(output ? ["-o", output] : []),
-    ...Object.keys(given).sort().map((k) => showArg(k, given[k])),
+    ...Object.keys(given).sort().flatMap((k) => showArg(k, given[k])),
   ];
   return {
     given,

@@ -7,6 +7,7 @@
  */
 
 import { configError } from "../errors.ts";
+import { checkFindlibName, requireField } from "../validate/mod.ts";
 import type { Key, Value } from "./key.ts";
 import type { Package } from "./package.ts";
 import { LazyPos } from "./pos.ts";
@@ -107,6 +108,9 @@ export class Device {
   /** Use {@link impl} instead. */
   constructor(moduleName: string, typ: TypShape, options: DeviceOptions, pos: LazyPos) {
     if (moduleName.trim() === "") throw configError("a device's module name cannot be empty");
+    for (const l of options.localLibs ?? []) {
+      requireField(`device ${moduleName}: localLibs`, l, checkFindlibName);
+    }
     this.id = nextDeviceId++;
     this.moduleName = moduleName;
     this.typ = typ;

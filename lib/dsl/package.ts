@@ -6,6 +6,13 @@
  */
 
 import { configError } from "../errors.ts";
+import {
+  checkFindlibName,
+  checkOpamPackageName,
+  checkOpamUrl,
+  checkOpamVersion,
+  requireField,
+} from "../validate/mod.ts";
 
 /** Where an opam package goes: vendored by opam-monorepo, or installed in the switch. */
 export type PackageScope = "monorepo" | "switch";
@@ -58,15 +65,30 @@ export interface Package {
   readonly from: string;
 }
 
-const PACKAGE_NAME = /^[A-Za-z0-9_-]+$/;
+/** Checks the options of `pkg(name, options)` against opam's and findlib's grammars. */
+function checkPackageOptions(name: string, options: PackageOptions): void {
+  const field = (f: string) => `package ${name}: ${f}`;
+  if (options.min !== undefined) requireField(field("min"), options.min, checkOpamVersion);
+  if (options.max !== undefined) requireField(field("max"), options.max, checkOpamVersion);
+  if (options.pin !== undefined) requireField(field("pin"), options.pin, checkOpamUrl);
+  if (options.pinVersion !== undefined) {
+    requireField(field("pinVersion"), options.pinVersion, checkOpamVersion);
+  }
+  for (const l of options.libs ?? []) requireField(field("libs"), l, checkFindlibName);
+  for (const s of options.sublibs ?? []) {
+    if (s !== "") requireField(field("sublibs"), s, checkFindlibName);
+  }
+}
 
 /** An opam package requirement (OCaml's `package`). */
 export function pkg(name: string, options: PackageOptions = {}): Package {
-  if (!PACKAGE_NAME.test(name) || !/[A-Za-z]/.test(name)) {
+  const why = typeof name === "string" ? checkOpamPackageName(name) : "is not a string";
+  if (why) {
     throw configError(`package name ${JSON.stringify(name)} is invalid`, {
-      hint: "opam package names use letters, digits, '-' and '_', with at least one letter",
+      hint: "opam package names use letters, digits, '-', '_' and '+', with at least one letter",
     });
   }
+  checkPackageOptions(name, options);
   if (options.libs && options.sublibs) {
     throw configError(`package ${name} may either specify sublibs or libs, not both`);
   }

@@ -153,6 +153,22 @@ export function parseDune(text: string): Sexp[] {
   return top;
 }
 
+/**
+ * Reads `text` as dune stanzas: {@link parseDune}, then every top-level value must be a list
+ * headed by an atom (`(rule ...)`, `(executable ...)`). What a generator requires of any
+ * stanza it writes, so that no text can unbalance the file or spill into the next stanza.
+ * @throws {DuneSyntaxError} otherwise.
+ */
+export function parseStanzas(text: string): Sexp[] {
+  const stanzas = parseDune(text);
+  for (const s of stanzas) {
+    if (s.kind !== "list" || s.items[0]?.kind !== "atom") {
+      throw new DuneSyntaxError("a stanza must be a list starting with its name", s.offset);
+    }
+  }
+  return stanzas;
+}
+
 /** The classification of a dune stanza text: see {@link classifyStanza}. */
 export type StanzaClass =
   | { readonly kind: "inert" }
@@ -185,10 +201,16 @@ function literal(s: Sexp | undefined, what: string): string {
   return text;
 }
 
-/** An in-project relative path (no `..` at all: the stanza's directory is not known here). */
-function projectPath(s: Sexp | undefined, what: string): string {
+/** What the classification knows of where the stanza lives. */
+interface Where {
+  /** How deep the stanza's directory is below the project root (how far `..` may climb). */
+  readonly up: number;
+}
+
+/** A relative path that stays inside the project. */
+function projectPath(s: Sexp | undefined, what: string, where: Where): string {
   const p = literal(s, what);
-  const why = checkProjectPath(p);
+  const why = checkProjectPath(p, { up: where.up });
   if (why) fail(`${what} ${p} ${why}`);
   return p;
 }
@@ -244,12 +266,12 @@ function ruleFields(stanza: Sexp): RuleFields {
 }
 
 /** A dependency the standard plugins (and their users' `extraDeps`) write. */
-function checkPlainDep(dep: Sexp): void {
+function checkPlainDep(dep: Sexp, where: Where): void {
   if (dep.kind === "atom") {
-    projectPath(dep, "dependency");
+    projectPath(dep, "dependency", where);
   } else if (isList(dep, "source_tree") || isList(dep, "file")) {
     if (dep.items.length !== 2) fail(`dependency ${show(dep)} takes one path`);
-    projectPath(dep.items[1], `dependency (${(dep.items[0] as { text: string }).text} ...)`);
+    projectPath(dep.items[1], `dependency (${(dep.items[0] as { text: string }).text} ...)`, where);
   } else {
     fail(`dependency ${show(dep)} is not a file or (source_tree ...) in the project`);
   }
@@ -266,25 +288,25 @@ function runArgs(action: Sexp | undefined): readonly Sexp[] {
 }
 
 /** crunch: `(run ocaml-crunch -o M.ml DIR)` writing one of its targets from a project dir. */
-function checkCrunch(rule: RuleFields): void {
+function checkCrunch(rule: RuleFields, where: Where): void {
   const args = runArgs(rule.action);
   if (args.length !== 4 || literal(args[1], "ocaml-crunch option") !== "-o") {
     fail("ocaml-crunch must be run as: ocaml-crunch -o FILE DIR");
   }
   const out = fileName(args[2], "ocaml-crunch output");
   if (!rule.targets.includes(out)) fail(`ocaml-crunch writes ${out}, which is not a target`);
-  projectPath(args[3], "crunched directory");
+  projectPath(args[3], "crunched directory", where);
   if (rule.enabledIf) fail("crunch rules have no (enabled_if ...)");
-  rule.deps.forEach(checkPlainDep);
+  rule.deps.forEach((d) => checkPlainDep(d, where));
 }
 
 const DOCTEUR_MAKE = "%{bin:docteur.make}";
 
 /** The remote docteur's make tool reads: a project directory or a remote repository. */
-function checkDocteurRemote(remote: string): void {
+function checkDocteurRemote(remote: string, where: Where): void {
   const local = /^relativize:\/\/(.*)$/.exec(remote);
   if (local) {
-    const why = checkProjectPath(local[1]);
+    const why = checkProjectPath(local[1], { up: where.up });
     if (why) fail(`docteur remote directory ${local[1]} ${why}`);
   } else if (remote.startsWith("file:")) {
     fail(`docteur remote ${remote} reads files outside the project`);
@@ -294,7 +316,7 @@ function checkDocteurRemote(remote: string): void {
 }
 
 /** docteur: `(run %{make} REMOTE [-b BRANCH] IMAGE)` with `%{make}` bound to docteur.make. */
-function checkDocteur(rule: RuleFields): void {
+function checkDocteur(rule: RuleFields, where: Where): void {
   const [tool, ...deps] = rule.deps;
   if (
     !isList(tool, ":make") || tool.items.length !== 2 ||
@@ -302,7 +324,7 @@ function checkDocteur(rule: RuleFields): void {
   ) {
     fail(`%{make} must be bound first in deps: (:make ${DOCTEUR_MAKE})`);
   }
-  deps.forEach(checkPlainDep);
+  deps.forEach((d) => checkPlainDep(d, where));
   const e = rule.enabledIf;
   if (
     e === undefined || e.kind !== "list" || e.items.length !== 3 ||
@@ -314,7 +336,7 @@ function checkDocteur(rule: RuleFields): void {
   }
   const args = runArgs(rule.action).slice(1);
   const remote = literal(args[0], "docteur remote");
-  checkDocteurRemote(remote);
+  checkDocteurRemote(remote, where);
   let rest = args.slice(1);
   if (rest.length === 3 && literal(rest[0], "docteur option") === "-b") {
     const branch = literal(rest[1], "docteur branch");
@@ -330,12 +352,12 @@ function checkDocteur(rule: RuleFields): void {
   }
 }
 
-function checkStanza(stanza: Sexp): void {
+function checkStanza(stanza: Sexp, where: Where): void {
   const rule = ruleFields(stanza);
   const program = runArgs(rule.action)[0];
   const tool = atom(program, "the program run");
-  if (tool === "ocaml-crunch") checkCrunch(rule);
-  else if (tool === "%{make}") checkDocteur(rule);
+  if (tool === "ocaml-crunch") checkCrunch(rule, where);
+  else if (tool === "%{make}") checkDocteur(rule, where);
   else fail(`(run ${tool} ...) runs a program other than ocaml-crunch or docteur.make`);
 }
 
@@ -355,6 +377,14 @@ function checkStanza(stanza: Sexp): void {
  * ```
  */
 export function classifyStanza(text: string): StanzaClass {
+  return classifyStanzaIn(text, { up: 0 });
+}
+
+/**
+ * {@link classifyStanza} for a stanza whose file is `where.up` directories below the project
+ * root (`dune.build` of `app/config.ts` is 1 deep), so that paths may climb that far with `..`.
+ */
+export function classifyStanzaIn(text: string, where: { readonly up: number }): StanzaClass {
   let stanzas: Sexp[];
   try {
     stanzas = parseDune(text);
@@ -364,7 +394,7 @@ export function classifyStanza(text: string): StanzaClass {
   }
   if (stanzas.length === 0) return { kind: "host-command", reason: "contains no dune stanza" };
   try {
-    stanzas.forEach(checkStanza);
+    stanzas.forEach((s) => checkStanza(s, where));
   } catch (e) {
     if (!(e instanceof NotInert)) throw e;
     return { kind: "host-command", reason: e.message };
