@@ -300,6 +300,7 @@ export function configure(
       configureArgs: request.argv,
       extraRepos: request.extraRepos,
       src,
+      command: request.unikCommand,
     }),
     Makefile: generateMakefile({
       buildDir: buildDir || "./",
@@ -308,6 +309,7 @@ export function configure(
       artifact: `${publicName}${target.extension}`,
       extraRepos: request.extraRepos,
       depext: request.depext,
+      command: request.unikCommand,
     }),
     "dune.build": generateDuneBuild([...mirageFiles.keys()], stanzas),
     "dune.config": generateDuneConfig(),

@@ -3,7 +3,12 @@
 // a host command at build time (or that does not parse) is not, and says why.
 import assert from "node:assert/strict";
 import type { Impl, Info } from "unik";
-import { classifyStanza, DuneSyntaxError, parseDune } from "../lib/validate/mod.ts";
+import {
+  classifyStanza,
+  classifyStanzaIn,
+  DuneSyntaxError,
+  parseDune,
+} from "../lib/validate/mod.ts";
 import { crunch, docteur } from "../plugins/kv.ts";
 
 const info: Info = {
@@ -161,3 +166,11 @@ for (
     assert.match(hostCommand(text), reason);
   });
 }
+
+Deno.test("a stanza one directory deep may read one level up, no further", () => {
+  const up = CRUNCH.replace("-o s.ml htdocs", "-o s.ml ../htdocs");
+  assert.deepEqual(classifyStanzaIn(up, { up: 1 }), { kind: "inert" });
+  assert.equal(classifyStanzaIn(up, { up: 0 }).kind, "host-command");
+  assert.equal(classifyStanzaIn(up.replace("../", "../../"), { up: 1 }).kind, "host-command");
+  assert.equal(classifyStanzaIn(up, { up: Number.NaN }).kind, "host-command");
+});

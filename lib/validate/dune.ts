@@ -385,6 +385,7 @@ export function classifyStanza(text: string): StanzaClass {
  * root (`dune.build` of `app/config.ts` is 1 deep), so that paths may climb that far with `..`.
  */
 export function classifyStanzaIn(text: string, where: { readonly up: number }): StanzaClass {
+  const up = Number.isInteger(where.up) && where.up > 0 ? where.up : 0;
   let stanzas: Sexp[];
   try {
     stanzas = parseDune(text);
@@ -394,7 +395,7 @@ export function classifyStanzaIn(text: string, where: { readonly up: number }): 
   }
   if (stanzas.length === 0) return { kind: "host-command", reason: "contains no dune stanza" };
   try {
-    stanzas.forEach((s) => checkStanza(s, where));
+    stanzas.forEach((s) => checkStanza(s, { up }));
   } catch (e) {
     if (!(e instanceof NotInert)) throw e;
     return { kind: "host-command", reason: e.message };

@@ -11,6 +11,7 @@
  */
 
 import { type ErrorKind, UnikError } from "../errors.ts";
+export type { ErrorKind };
 import { checkOpamRepositoryName, checkOpamRepositoryUrl } from "./opam.ts";
 
 /**

@@ -35,4 +35,4 @@ export { checkFindlibComponent, checkFindlibName } from "./findlib.ts";
 export { shellCommand, shellQuote } from "./shell.ts";
 export { makeRecipeCommand } from "./make.ts";
 export { checkResourceName, checkUnikernelName } from "./names.ts";
-export { checkNoControl, requireExtraRepos, requireField } from "./fields.ts";
+export { checkNoControl, type ErrorKind, requireExtraRepos, requireField } from "./fields.ts";
