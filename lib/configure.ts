@@ -64,6 +64,8 @@ export interface ConfigureRequest {
   readonly autoSrc?: string;
   /** Stem of the build host's network bridges, for Xen's `.xl` (default `br`). */
   readonly bridge?: string;
+  /** The words that run unik in the Makefile and opam file (default `["unik"]`). */
+  readonly unikCommand?: readonly string[];
 }
 
 /** One generated file. */
