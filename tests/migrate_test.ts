@@ -47,14 +47,53 @@ async function generated(dir: string, before: ReadonlySet<string>): Promise<Map<
   return files;
 }
 
-async function migrated(example: string, args: readonly string[] = []): Promise<string> {
-  const ml = await Deno.readTextFile(
-    join(REPO, "tests/fixtures/migrate/examples", example, "config.ml"),
-  );
+/** A config.ml of the corpus and the hand-written config.ts it must configure like. */
+interface Case {
+  /** The test's name. */
+  readonly name: string;
+  /** The directory of config.ml, in the repository. */
+  readonly ml: string;
+  /** The directory of the expected config.ts, in the repository. */
+  readonly ts: string;
+}
+
+const CONSTRUCTS = [
+  "devices",
+  "functions",
+  "keys",
+  "literals",
+  "operators",
+  "packages",
+  "records",
+  "register_options",
+  "runtime_args",
+];
+
+const CASES: Case[] = [
+  ...EXAMPLES.map((e) => ({
+    name: `examples/${e}`,
+    ml: `tests/fixtures/migrate/examples/${e}`,
+    ts: `examples/${e}`,
+  })),
+  ...CONSTRUCTS.map((c) => ({
+    name: `constructs/${c}`,
+    ml: `tests/fixtures/migrate/constructs/${c}`,
+    ts: `tests/fixtures/migrate/constructs/${c}`,
+  })),
+];
+
+/** A temporary project holding the case's config.ml, migrated (not configured). */
+async function migrated(c: Case): Promise<string> {
+  const ml = await Deno.readTextFile(join(REPO, c.ml, "config.ml"));
   const dir = await tempProject({ "config.ml": ml });
-  const r = await unik(dir, ["migrate", "--no-configure", ...args]);
+  const r = await unik(dir, ["migrate", "--no-configure"]);
   assert.equal(r.code, 0, r.stderr);
   return dir;
+}
+
+/** A temporary project holding only the case's expected config.ts. */
+async function expectedProject(c: Case): Promise<string> {
+  return await tempProject({ "config.ts": await Deno.readTextFile(join(REPO, c.ts, "config.ts")) });
 }
 
 Deno.test("the corpus has a config.ml for every example", async () => {
@@ -63,11 +102,11 @@ Deno.test("the corpus has a config.ml for every example", async () => {
   assert.deepEqual(dirs.sort(), [...EXAMPLES].sort());
 });
 
-for (const example of EXAMPLES) {
+for (const c of CASES) {
   for (const target of ["unix", "hvt"]) {
-    Deno.test(`examples/${example}: the migrated config.ml configures like config.ts for ${target}`, async () => {
-      const hand = await copyOf(`examples/${example}`);
-      const fromMl = await migrated(example);
+    Deno.test(`${c.name}: the migrated config.ml configures like config.ts for ${target}`, async () => {
+      const hand = await expectedProject(c);
+      const fromMl = await migrated(c);
       const handFiles = new Set((await snapshot(hand)).keys());
       const mlFiles = new Set((await snapshot(fromMl)).keys());
       const a = await unik(hand, ["configure", "-t", target]);
@@ -80,11 +119,9 @@ for (const example of EXAMPLES) {
       for (const [path, text] of expected) assert.equal(actual.get(path), text, path);
     });
   }
-}
 
-for (const example of EXAMPLES) {
-  Deno.test(`examples/${example}: the migrated config.ts is left as it is by deno fmt`, async () => {
-    const dir = await migrated(example);
+  Deno.test(`${c.name}: the migrated config.ts is left as it is by deno fmt`, async () => {
+    const dir = await migrated(c);
     const text = await Deno.readTextFile(join(dir, "config.ts"));
     const fmt = new Deno.Command(Deno.execPath(), {
       args: ["fmt", "--no-config", "--ext", "ts", "-"],
@@ -101,12 +138,10 @@ for (const example of EXAMPLES) {
     assert.equal(text, new TextDecoder().decode(out.stdout));
   });
 
-  Deno.test(`examples/${example}: the migrated config.ts reads as reviewed`, async () => {
-    const dir = await migrated(example);
-    await assertGolden(
-      `migrate/${example}.config.ts.txt`,
-      await Deno.readTextFile(join(dir, "config.ts")),
-    );
+  Deno.test(`${c.name}: the migrated config.ts reads as reviewed`, async () => {
+    const dir = await migrated(c);
+    const golden = `migrate/${c.name.replace("/", "-")}.config.ts.txt`;
+    await assertGolden(golden, await Deno.readTextFile(join(dir, "config.ts")));
   });
 }
 

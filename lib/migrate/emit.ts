@@ -518,7 +518,6 @@ class Printer {
       ? "["
       : "{";
     if (column + 1 + prefix.length + open.length > this.#width) return undefined;
-    if (args.slice(0, -1).some((a) => isHuggable(a) && a.k !== "arrow")) return undefined;
     const body = this.broken(last, indent, column + 1 + prefix.length, suffix + 1);
     return prefix + body;
   }

@@ -353,6 +353,7 @@ class Translator {
 
   #itemOrError(item: Item, scope: Scope): TsStmt[] {
     this.#hoisted = [];
+    const globals = new Set(this.#globals);
     try {
       const stmts = this.#item(item, scope);
       return [...this.#hoisted, ...stmts];
@@ -360,6 +361,8 @@ class Translator {
       if (!(e instanceof Untranslatable)) throw e;
       this.#report(e);
       this.#partial = true;
+      this.#globals.clear();
+      for (const g of globals) this.#globals.add(g);
       return this.#placeholder(item, scope, e);
     }
   }
@@ -543,7 +546,7 @@ class Translator {
     const name = (b.pat as { name: string }).name;
     const tsName = this.#fresh(name, this.#globals);
     this.#globals.add(tsName);
-    const fn = this.#function(b.params, b.expr, scope, b.pos);
+    const fn = this.#function(b.params, b.expr, scope, b.pos, hintsFor(name));
     scope.set(name, { k: "function", name: tsName, sig: fn.sig });
     return { k: "function", name: tsName, params: fn.params, body: fn.body };
   }
@@ -625,7 +628,8 @@ class Translator {
       stmts.push(...this.#destructure(pat, { k: "id", name: subject }, scope, taken));
     }
     if (rest.kind === "function") {
-      const subject = this.#fresh(hints[positional.length] ?? "arg", taken);
+      const hint = hints[positional.length]?.replace(/^_+/, "");
+      const subject = this.#fresh(hint || "arg", taken);
       taken.add(subject);
       const single = singleListCase(rest.cases);
       if (single && this.#fails(single.fallback)) {
@@ -731,7 +735,9 @@ class Translator {
       const range = max?.kind === "int"
         ? `between ${count} and ${max.text} arguments`
         : `exactly ${count} argument${count === 1 ? "" : "s"}`;
-      return error({ k: "template", parts: ["The ", who, ` connect expects ${range}`] });
+      const text = ` connect expects ${range}`;
+      if (who.k === "str") return error({ k: "str", value: `The ${who.value}${text}` });
+      return error({ k: "template", parts: ["The ", who, text] });
     }
     const args = app.args.filter((a) => !a.label);
     if (name === "failwith" || name === "invalid_arg") {
@@ -975,7 +981,7 @@ class Translator {
           props: e.fields.map((f) => ({
             key: camel(f.name),
             value: this.#valueExpr(f.value, scope, top),
-          })),
+          })).filter((p) => p.value.k !== "undef"),
         });
       case "variant":
         if (e.arg) this.#fail(e.pos, "variant tags with arguments cannot be translated");
@@ -1458,7 +1464,8 @@ class Translator {
         return val(isUndefinedTest(x, { k: "array", items: [] }, { k: "array", items: [x] }));
       }
       case "Option.map": {
-        const f = this.#valueExpr(positional[0].expr, scope, top);
+        if (isIdentity(positional[0].expr)) return this.#expr(positional[1].expr, scope, top);
+        const f = this.#lambda(positional[0].expr, scope, top, 1);
         const x = this.#valueExpr(positional[1].expr, scope, top);
         return val(isUndefinedTest(x, { k: "undef" }, { k: "call", callee: f, args: [x] }));
       }
@@ -1481,6 +1488,7 @@ class Translator {
           right: { k: "undef" },
         });
       case "List.map":
+        if (isIdentity(positional[0].expr)) return this.#expr(positional[1].expr, scope, top);
         return val({
           k: "call",
           callee: {
@@ -1576,7 +1584,15 @@ class Translator {
       if (v.sig.positional !== arity) this.#fail(e.pos, "partial application cannot be translated");
       return { k: "id", name: v.name };
     }
-    return this.#ts(v, e.pos);
+    const f = this.#ts(v, e.pos);
+    if (f.k === "arrow") return f;
+    // A library function gets exactly its arguments (map would pass the index too).
+    const params = ["x", "y", "z"].slice(0, arity);
+    return {
+      k: "arrow",
+      params: params.map((name) => ({ k: "name", name })),
+      body: { k: "call", callee: f, args: params.map((name) => ({ k: "id", name })) },
+    };
   }
 
   #append(l: Expr, r: Expr, scope: Scope, top: boolean): TsExpr {
@@ -1979,6 +1995,13 @@ const BLOCK_TAGS: ReadonlyMap<string, string> = new Map([
   ["BlockFile", "file"],
   ["Ramdisk", "ramdisk"],
 ]);
+
+/** `Runtime_arg.v`, `Key.v`, `Key.abstract`: the identity in config.ts, where lists are untyped. */
+function isIdentity(e: Expr): boolean {
+  if (e.kind !== "ident") return false;
+  const name = [...e.path.filter((p) => p !== "Mirage"), e.name].join(".");
+  return ["Runtime_arg.v", "Key.v", "Key.abstract"].includes(name);
+}
 
 function arrow(params: readonly TsParam[], body: TsBlock): TsExpr {
   const only = body.body.length === 1 ? body.body[0] : undefined;
