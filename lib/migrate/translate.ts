@@ -67,6 +67,30 @@ class Untranslatable extends Error {
   }
 }
 
+/** The order of import declarations: unik, then the plugins from the link layer up. */
+const IMPORT_ORDER = [
+  "unik",
+  "network",
+  "ethernet",
+  "arp",
+  "ip",
+  "udp",
+  "tcp",
+  "stack",
+  "resolver",
+  "happy_eyeballs",
+  "dns",
+  "mimic",
+  "block",
+  "kv",
+  "conduit",
+  "http",
+  "git",
+  "syslog",
+  "monitoring",
+  "qubesdb",
+];
+
 /** The `Mirage` eDSL version this translator knows. */
 const SUPPORTED = "4.9.0";
 
@@ -338,9 +362,11 @@ class Translator {
   }
 
   #importList(): TsImport[] {
-    const order = [...this.#imports.keys()].sort((a, b) =>
-      a === "unik" ? -1 : b === "unik" ? 1 : 0
-    );
+    const rank = (from: string) => {
+      const i = IMPORT_ORDER.indexOf(from);
+      return i < 0 ? IMPORT_ORDER.length : i;
+    };
+    const order = [...this.#imports.keys()].sort((a, b) => rank(a) - rank(b));
     return order.map((from) => ({
       from: specifier(from),
       names: [...this.#imports.get(from)!].map(([name, alias]) => ({ name, alias })),
@@ -678,6 +704,7 @@ class Translator {
       for (const b of e.bindings) {
         if (b.params.length > 0 || b.expr.kind === "fun" || b.expr.kind === "function") {
           if (b.pat.kind !== "var") this.#fail(b.pos, "a function must be bound to a name");
+          if (this.#inlined(b, e.body, inner)) continue;
           const fn = this.#function(b.params, b.expr, inner, b.pos, hintsFor(b.pat.name));
           const name = this.#fresh(b.pat.name, new Set([...taken, ...inner.tsNames()]));
           taken.add(name);
@@ -1050,6 +1077,19 @@ class Translator {
     };
   }
 
+  /**
+   * A local function used once, as an argument (`let connect ... in impl ~connect ...`), is
+   * written where it is used: there it gets its parameter types from unik's API.
+   */
+  #inlined(b: Binding, body: Expr, scope: Scope): boolean {
+    const name = (b.pat as { name: string }).name;
+    const use = usage(name, body);
+    if (use.total !== 1 || use.heads !== 0) return false;
+    const fn = this.#function(b.params, b.expr, scope, b.pos, hintsFor(name));
+    scope.set(name, { k: "value", ts: arrow(fn.params, fn.body), info: {} });
+    return true;
+  }
+
   #letExpr(e: Extract<Expr, { kind: "let" }>, scope: Scope, top: boolean): V {
     if (!top) {
       this.#fail(
@@ -1063,6 +1103,7 @@ class Translator {
     for (const b of e.bindings) {
       if (b.params.length > 0 || b.expr.kind === "fun" || b.expr.kind === "function") {
         if (b.pat.kind !== "var") this.#fail(b.pos, "a function must be bound to a name");
+        if (this.#inlined(b, e.body, inner)) continue;
         this.#hoisted.push(this.#functionDecl(b, inner));
         continue;
       }
@@ -1249,14 +1290,25 @@ class Translator {
   #call(callee: TsExpr, args: readonly Arg[], scope: Scope, top: boolean, _info?: Info): TsExpr {
     const positional: TsExpr[] = [];
     const props: TsProp[] = [];
+    const typed = callee.k === "id" ? RUNTIME_ARG_TYPES[callee.name] : undefined;
+    const learn = (v: V, where: string | number) => {
+      const t = typed?.[where];
+      const arg = v.k === "ts" ? v.info?.runtimeArg : undefined;
+      if (t && arg && !arg.typeArgs) arg.typeArgs = [t];
+    };
     for (const a of args) {
       if (!a.label) {
         if (a.expr.kind === "unit") continue;
-        positional.push(this.#valueExpr(a.expr, scope, top));
+        const v = this.#expr(a.expr, scope, top);
+        learn(v, positional.length);
+        positional.push(this.#ts(v, a.pos));
         continue;
       }
-      const prop = this.#labelled(a, scope, top);
-      if (prop) props.push(prop);
+      if (a.label === "pos") continue;
+      const v = this.#expr(a.expr, scope, top);
+      learn(v, camel(a.label));
+      const value = this.#ts(v, a.pos);
+      if (value.k !== "undef") props.push({ key: camel(a.label), value });
     }
     if (props.length > 0) positional.push({ k: "object", props });
     return { k: "call", callee, args: positional };
@@ -1980,6 +2032,17 @@ class Translator {
   }
 }
 
+/**
+ * The type of the runtime arguments that standard devices take (`paf_server ~port`): a
+ * `runtimeArg` passed there gets it as its type argument, so that config.ts type-checks.
+ */
+const RUNTIME_ARG_TYPES: Readonly<Record<string, Readonly<Record<string | number, string>>>> = {
+  pafServer: { port: "number" },
+  chamelon: { programBlockSize: "number" },
+  ccmBlock: { 0: "string" },
+  docteur: { analyze: "boolean" },
+};
+
 /** Tags of the target key, `Hvt` to `hvt`. */
 const TARGET_TAGS: ReadonlyMap<string, string> = new Map(
   ["Unix", "MacOSX", "Xen", "Qubes", "Virtio", "Hvt", "Muen", "Genode", "Spt"].map((
@@ -1995,6 +2058,24 @@ const BLOCK_TAGS: ReadonlyMap<string, string> = new Map([
   ["BlockFile", "file"],
   ["Ramdisk", "ramdisk"],
 ]);
+
+/** How often `name` occurs free in `e` (approximately: shadowing is not seen), and as a call head. */
+function usage(name: string, e: Expr): { total: number; heads: number } {
+  let total = 0, heads = 0;
+  const walk = (x: unknown): void => {
+    if (Array.isArray(x)) return x.forEach(walk);
+    if (typeof x !== "object" || x === null) return;
+    const o = x as Record<string, unknown>;
+    if (o.kind === "ident" && o.name === name && (o.path as string[]).length === 0) total++;
+    if (o.kind === "app") {
+      const f = o.fn as Expr;
+      if (f.kind === "ident" && f.name === name && f.path.length === 0) heads++;
+    }
+    for (const v of Object.values(o)) walk(v);
+  };
+  walk(e);
+  return { total, heads };
+}
 
 /** `Runtime_arg.v`, `Key.v`, `Key.abstract`: the identity in config.ts, where lists are untyped. */
 function isIdentity(e: Expr): boolean {
