@@ -8,28 +8,29 @@
  * @module
  */
 
-import type {
-  Arg,
-  Binding,
-  Case,
-  Comment,
-  Expr,
-  Item,
-  Param,
-  Pattern,
-  Pos,
-  Program,
-} from "./ast.ts";
+import type { Arg, Binding, Case, Expr, Item, Param, Pattern, Pos, Program } from "./ast.ts";
 import type { TsBlock, TsExpr, TsImport, TsModule, TsParam, TsProp, TsStmt } from "./emit.ts";
 import {
-  camel,
-  GROUP_KEYS,
-  KEY_MEMBERS,
-  type LibName,
-  libName,
-  specifier,
-  TYPE_NAMES,
-} from "./names.ts";
+  commentLines,
+  CommentQueue,
+  hasBlankLine,
+  versionComment,
+  withComments,
+} from "./comments.ts";
+import { TARGET_TAGS } from "./keys.ts";
+import { camel, KEY_MEMBERS, type LibName, libName, specifier, TYPE_NAMES } from "./names.ts";
+import { destructure, patternTest, patternVars, singleListCase } from "./patterns.ts";
+import {
+  arrow,
+  type Ctx,
+  type Info,
+  RESERVED_TS,
+  Scope,
+  type Signature,
+  Untranslatable,
+  type V,
+} from "./scope.ts";
+import { append, fails, failure, special } from "./specials.ts";
 
 /** An untranslatable construct: where, what, and what to do. */
 export interface Diagnostic {
@@ -55,16 +56,6 @@ export interface Translation {
 export interface TranslateOptions {
   /** The config.ml name used in messages (`config.ml`). */
   readonly file: string;
-}
-
-class Untranslatable extends Error {
-  readonly pos: Pos;
-  readonly hint?: string;
-  constructor(pos: Pos, message: string, hint?: string) {
-    super(message);
-    this.pos = pos;
-    this.hint = hint;
-  }
 }
 
 /** The order of import declarations: unik, then the plugins from the link layer up. */
@@ -93,124 +84,6 @@ const IMPORT_ORDER = [
 
 /** The `Mirage` eDSL version this translator knows. */
 const SUPPORTED = "4.9.0";
-
-/** What a name is bound to while translating. */
-type Bound =
-  | { readonly k: "value"; readonly ts: TsExpr; readonly info: Info }
-  | { readonly k: "function"; readonly name: string; readonly sig: Signature }
-  | { readonly k: "meta"; readonly meta: Meta };
-
-/** What is known about a value beyond its TypeScript expression. */
-interface Info {
-  /** A module type (`typ`, `job`, ...). */
-  readonly isTyp?: boolean;
-  /** The tags of an enumeration key's value, OCaml tag to string. */
-  readonly tags?: ReadonlyMap<string, string>;
-  /** A runtime argument call, whose type argument may be learned from its uses. */
-  readonly runtimeArg?: { typeArgs?: string[] };
-  /** A configure key and the tags of its values. */
-  readonly keyTags?: ReadonlyMap<string, string>;
-}
-
-/** The shape of a user function: its positional parameter count and labels. */
-interface Signature {
-  readonly positional: number;
-  readonly labels: ReadonlySet<string>;
-}
-
-/** Configure-time-only values: Cmdliner argument descriptions that become `key({...})`. */
-type Meta =
-  | { readonly k: "info"; readonly props: ReadonlyMap<string, TsExpr>; readonly names: string[] }
-  | { readonly k: "conv"; readonly conv: Conv }
-  | { readonly k: "arg"; readonly props: TsProp[]; readonly tags?: ReadonlyMap<string, string> };
-
-type Conv =
-  | { readonly k: "string" | "int" | "bool" }
-  | { readonly k: "enum"; readonly values: readonly (readonly [string, string])[] }
-  | { readonly k: "list"; readonly of: Conv }
-  | { readonly k: "some"; readonly of: Conv };
-
-/** A value being translated. */
-type V =
-  | { readonly k: "ts"; readonly e: TsExpr; readonly info?: Info }
-  | { readonly k: "meta"; readonly meta: Meta }
-  | { readonly k: "fnref"; readonly name: string; readonly sig: Signature };
-
-class Scope {
-  readonly #names = new Map<string, Bound>();
-  readonly parent?: Scope;
-  constructor(parent?: Scope) {
-    this.parent = parent;
-  }
-  get(name: string): Bound | undefined {
-    return this.#names.get(name) ?? this.parent?.get(name);
-  }
-  set(name: string, b: Bound): void {
-    this.#names.set(name, b);
-  }
-  /** Every TypeScript name visible here. */
-  tsNames(): Set<string> {
-    const out = this.parent?.tsNames() ?? new Set<string>();
-    for (const b of this.#names.values()) {
-      if (b.k === "function") out.add(b.name);
-      if (b.k === "value" && b.ts.k === "id") out.add(b.ts.name);
-    }
-    return out;
-  }
-}
-
-const RESERVED_TS = new Set([
-  "break",
-  "case",
-  "catch",
-  "class",
-  "const",
-  "continue",
-  "debugger",
-  "default",
-  "delete",
-  "do",
-  "else",
-  "enum",
-  "export",
-  "extends",
-  "false",
-  "finally",
-  "for",
-  "function",
-  "if",
-  "import",
-  "in",
-  "instanceof",
-  "new",
-  "null",
-  "return",
-  "super",
-  "switch",
-  "this",
-  "throw",
-  "true",
-  "try",
-  "typeof",
-  "var",
-  "void",
-  "while",
-  "with",
-  "yield",
-  "let",
-  "static",
-  "implements",
-  "interface",
-  "package",
-  "private",
-  "protected",
-  "public",
-  "await",
-  "undefined",
-  "untranslated",
-  "Error",
-  "Value",
-]);
 
 /** Functions whose calls run code at configure time: I/O and the environment. */
 const IO_MODULES = new Set([
@@ -254,9 +127,9 @@ export function translate(program: Program, options: TranslateOptions): Translat
   return new Translator(program, options).run();
 }
 
-class Translator {
+class Translator implements Ctx {
   readonly #program: Program;
-  readonly #file: string;
+  readonly file: string;
   readonly #errors: Diagnostic[] = [];
   readonly #imports = new Map<string, Map<string, string | undefined>>();
   /** camelCase forms of every name the config binds: an import of one of them is aliased. */
@@ -264,7 +137,7 @@ class Translator {
   /** TypeScript names taken at the top level. */
   readonly #globals = new Set<string>();
   /** Constructors of the config's own `type t = T` definitions, to their type name. */
-  readonly #constructors = new Map<string, string>();
+  readonly constructors = new Map<string, string>();
   #partial = false;
   #registered = false;
   #hoisted: TsStmt[] = [];
@@ -272,7 +145,7 @@ class Translator {
 
   constructor(program: Program, options: TranslateOptions) {
     this.#program = program;
-    this.#file = options.file;
+    this.file = options.file;
   }
 
   run(): Translation {
@@ -344,7 +217,7 @@ class Translator {
               callee: { k: "id", name: "Error" },
               args: [{
                 k: "template",
-                parts: [`not translated from ${this.#file}: `, { k: "id", name: "what" }],
+                parts: [`not translated from ${this.file}: `, { k: "id", name: "what" }],
               }],
             },
           }],
@@ -398,13 +271,13 @@ class Translator {
     const call: TsExpr = {
       k: "call",
       callee: { k: "id", name: "untranslated" },
-      args: [{ k: "str", value: `${this.#file}:${e.pos.line}:${e.pos.col}: ${e.message}` }],
+      args: [{ k: "str", value: `${this.file}:${e.pos.line}:${e.pos.col}: ${e.message}` }],
     };
     if (item.kind === "let") {
       const names = item.bindings.flatMap((b) => patternVars(b.pat));
       if (names.length > 0) {
         return names.map((n) => {
-          const ts = this.#fresh(n, this.#globals);
+          const ts = this.fresh(n, this.#globals);
           this.#globals.add(ts);
           scope.set(n, { k: "value", ts: { k: "id", name: ts }, info: {} });
           return { k: "const", name: ts, value: call };
@@ -418,12 +291,12 @@ class Translator {
     return [{ k: "expr", value: call }];
   }
 
-  #fail(pos: Pos, message: string, hint?: string): never {
+  fail(pos: Pos, message: string, hint?: string): never {
     throw new Untranslatable(pos, message, hint);
   }
 
   /** A fresh TypeScript name for OCaml `name`, not in `taken`. */
-  #fresh(name: string, taken: ReadonlySet<string>): string {
+  fresh(name: string, taken: ReadonlySet<string>): string {
     let base = camel(name);
     if (base === "" || base === "_") base = "_";
     if (RESERVED_TS.has(base)) base = `${base}_`;
@@ -443,7 +316,7 @@ class Translator {
   }
 
   /** The local name of an import, adding it. Names the config binds itself are aliased. */
-  #use(lib: LibName): TsExpr {
+  use(lib: LibName): TsExpr {
     let names = this.#imports.get(lib.from);
     if (!names) this.#imports.set(lib.from, names = new Map());
     if (!names.has(lib.name)) {
@@ -457,8 +330,8 @@ class Translator {
     return { k: "id", name: names.get(lib.name) ?? lib.name };
   }
 
-  #unik(name: string): TsExpr {
-    return this.#use({ name, from: "unik" });
+  unik(name: string): TsExpr {
+    return this.use({ name, from: "unik" });
   }
 
   // ---- items ----
@@ -467,12 +340,12 @@ class Translator {
     switch (item.kind) {
       case "open":
         if (item.path.join(".") !== "Mirage") {
-          this.#fail(item.pos, `open ${item.path.join(".")}: only open Mirage is understood`);
+          this.fail(item.pos, `open ${item.path.join(".")}: only open Mirage is understood`);
         }
         return [];
       case "type":
         if (item.constructors.length !== 1) {
-          this.#fail(
+          this.fail(
             item.pos,
             `type ${item.name}: only device types of the form type ${item.name} = ${
               item.name[0].toUpperCase() + item.name.slice(1)
@@ -480,45 +353,45 @@ class Translator {
             "define other types in the unikernel's own modules",
           );
         }
-        for (const c of item.constructors) this.#constructors.set(c, item.name);
+        for (const c of item.constructors) this.constructors.set(c, item.name);
         return [];
       case "unsupported":
-        return this.#fail(
+        return this.fail(
           item.pos,
           `${item.what} cannot be translated: a config.ts holds devices, not OCaml modules`,
           "move the module into the unikernel's sources, and refer to it by name in main or impl",
         );
       case "expr":
-        return this.#fail(
+        return this.fail(
           item.pos,
           "a top-level expression runs at configure time and cannot be translated",
           "remove it, or bind its result with let",
         );
       case "let":
-        if (item.rec) this.#fail(item.pos, "recursive definitions (let rec) cannot be translated");
+        if (item.rec) this.fail(item.pos, "recursive definitions (let rec) cannot be translated");
         return item.bindings.flatMap((b) => this.#topBinding(b, scope));
     }
   }
 
   #topBinding(b: Binding, scope: Scope): TsStmt[] {
     if (b.params.length > 0 || b.expr.kind === "fun" || b.expr.kind === "function") {
-      if (b.pat.kind !== "var") this.#fail(b.pos, "a function must be bound to a name");
+      if (b.pat.kind !== "var") this.fail(b.pos, "a function must be bound to a name");
       return [this.#functionDecl(b, scope)];
     }
     if (b.pat.kind === "unit" || b.pat.kind === "any") {
       if (!containsRegister(b.expr)) {
-        this.#fail(
+        this.fail(
           b.expr.pos,
           "let () = ... runs code at configure time; only register can be translated here",
           "remove it, or compute the value in the unikernel itself",
         );
       }
-      if (this.#registered) this.#fail(b.pos, "config.ml registers more than one unikernel");
+      if (this.#registered) this.fail(b.pos, "config.ml registers more than one unikernel");
       this.#registered = true;
-      const v = this.#valueExpr(b.expr, scope, true);
+      const v = this.value(b.expr, scope, true);
       return [{ k: "export", value: v }];
     }
-    const v = this.#expr(b.expr, scope, true);
+    const v = this.expr(b.expr, scope, true);
     return this.#bindPattern(b.pat, v, b.type, scope, this.#globals, true);
   }
 
@@ -541,7 +414,7 @@ class Translator {
         scope.set(pat.name, { k: "function", name: v.name, sig: v.sig });
         return [];
       }
-      const name = this.#fresh(pat.name, global ? taken : new Set([...taken, ...scope.tsNames()]));
+      const name = this.fresh(pat.name, global ? taken : new Set([...taken, ...scope.tsNames()]));
       taken.add(name);
       const info = v.info ?? {};
       if (type && info.runtimeArg) {
@@ -552,10 +425,10 @@ class Translator {
       return [{ k: "const", name, value: v.e }];
     }
     if (pat.kind === "tuple" && pat.items.every((p) => p.kind === "var" || p.kind === "any")) {
-      const e = this.#ts(v, pat.pos);
+      const e = this.ts(v, pat.pos);
       const names = pat.items.map((p) => {
         if (p.kind !== "var") return "";
-        const name = this.#fresh(p.name, global ? taken : new Set([...taken, ...scope.tsNames()]));
+        const name = this.fresh(p.name, global ? taken : new Set([...taken, ...scope.tsNames()]));
         taken.add(name);
         scope.set(p.name, { k: "value", ts: { k: "id", name }, info: {} });
         return name;
@@ -563,22 +436,22 @@ class Translator {
       return [{ k: "const", name: names, value: e }];
     }
     if (pat.kind === "unit" || pat.kind === "any") {
-      return this.#fail(pat.pos, "a let () or let _ binding runs code for its effects");
+      return this.fail(pat.pos, "a let () or let _ binding runs code for its effects");
     }
-    return this.#fail(pat.pos, "only names and tuples of names can be bound by let");
+    return this.fail(pat.pos, "only names and tuples of names can be bound by let");
   }
 
   #functionDecl(b: Binding, scope: Scope): TsStmt {
     const name = (b.pat as { name: string }).name;
-    const tsName = this.#fresh(name, this.#globals);
+    const tsName = this.fresh(name, this.#globals);
     this.#globals.add(tsName);
-    const fn = this.#function(b.params, b.expr, scope, b.pos, hintsFor(name));
+    const fn = this.func(b.params, b.expr, scope, b.pos, hintsFor(name));
     scope.set(name, { k: "function", name: tsName, sig: fn.sig });
     return { k: "function", name: tsName, params: fn.params, body: fn.body };
   }
 
   /** A function: its parameters (positional, then one object of the labelled ones) and body. */
-  #function(
+  func(
     params: readonly Param[],
     body: Expr,
     outer: Scope,
@@ -601,11 +474,11 @@ class Translator {
     for (const p of all) {
       if (p.kind === "labelled") {
         const pat = p.pat.kind === "annot" ? p.pat.pat : p.pat;
-        if (pat.kind !== "var") this.#fail(p.pos, "a labelled parameter must be a name");
-        const local = this.#fresh(pat.name, taken);
+        if (pat.kind !== "var") this.fail(p.pos, "a labelled parameter must be a name");
+        const local = this.fresh(pat.name, taken);
         taken.add(local);
         scope.set(pat.name, { k: "value", ts: { k: "id", name: local }, info: {} });
-        const def = p.default ? this.#valueExpr(p.default, outer, false) : undefined;
+        const def = p.default ? this.value(p.default, outer, false) : undefined;
         labelled.push({ key: camel(p.label), name: local, default: def });
         labels.add(p.label);
         if (!p.optional && !p.default) allOptional = false;
@@ -616,7 +489,7 @@ class Translator {
       const hint = hints[positional.length];
       if (pat.kind === "var" || pat.kind === "any") {
         const base = pat.kind === "var" ? pat.name : hint ?? "_";
-        const local = this.#fresh(base, taken);
+        const local = this.fresh(base, taken);
         taken.add(local);
         if (pat.kind === "var") {
           scope.set(pat.name, { k: "value", ts: { k: "id", name: local }, info: {} });
@@ -626,7 +499,7 @@ class Translator {
       }
       if (pat.kind === "list" && pat.items.every((q) => q.kind === "var" || q.kind === "any")) {
         const names = pat.items.map((q) => {
-          const local = this.#fresh(q.kind === "var" ? q.name : "_", taken);
+          const local = this.fresh(q.kind === "var" ? q.name : "_", taken);
           taken.add(local);
           if (q.kind === "var") {
             scope.set(q.name, { k: "value", ts: { k: "id", name: local }, info: {} });
@@ -636,7 +509,7 @@ class Translator {
         positional.push({ k: "arrayPat", names });
         continue;
       }
-      const subject = this.#fresh(hint ?? "arg", taken);
+      const subject = this.fresh(hint ?? "arg", taken);
       taken.add(subject);
       positional.push({ k: "name", name: subject });
       pending.push({ pat, subject });
@@ -651,16 +524,16 @@ class Translator {
     }
     const stmts: TsStmt[] = [];
     for (const { pat, subject } of pending) {
-      stmts.push(...this.#destructure(pat, { k: "id", name: subject }, scope, taken));
+      stmts.push(...destructure(this, pat, { k: "id", name: subject }, scope, taken));
     }
     if (rest.kind === "function") {
       const hint = hints[positional.length]?.replace(/^_+/, "");
-      const subject = this.#fresh(hint || "arg", taken);
+      const subject = this.fresh(hint || "arg", taken);
       taken.add(subject);
       const single = singleListCase(rest.cases);
-      if (single && this.#fails(single.fallback)) {
+      if (single && fails(single.fallback)) {
         const names = single.items.map((q) => {
-          const local = this.#fresh(q.kind === "var" ? q.name : "_", taken);
+          const local = this.fresh(q.kind === "var" ? q.name : "_", taken);
           taken.add(local);
           if (q.kind === "var") {
             scope.set(q.name, { k: "value", ts: { k: "id", name: local }, info: {} });
@@ -684,46 +557,35 @@ class Translator {
     return { params: positional, body: { k: "block", body: stmts }, sig };
   }
 
-  /** Whether an expression only fails (`assert false`, `connect_err`, `failwith`). */
-  #fails(e: Expr): boolean {
-    if (e.kind === "assert") return e.expr.kind === "bool" && !e.expr.value;
-    if (e.kind === "app" && e.fn.kind === "ident") {
-      const n = [...e.fn.path, e.fn.name].join(".");
-      return ["connect_err", "failwith", "invalid_arg", "Fmt.failwith", "Misc.connect_err"]
-        .includes(n);
-    }
-    return false;
-  }
-
   /** The statements of a function body ending in `e`: local lets, matches, a return. */
   #tail(e: Expr, scope: Scope, taken: Set<string>): TsStmt[] {
     if (e.kind === "let") {
-      if (e.rec) this.#fail(e.pos, "recursive definitions (let rec) cannot be translated");
+      if (e.rec) this.fail(e.pos, "recursive definitions (let rec) cannot be translated");
       const inner = new Scope(scope);
       const stmts: TsStmt[] = [];
       for (const b of e.bindings) {
         if (b.params.length > 0 || b.expr.kind === "fun" || b.expr.kind === "function") {
-          if (b.pat.kind !== "var") this.#fail(b.pos, "a function must be bound to a name");
+          if (b.pat.kind !== "var") this.fail(b.pos, "a function must be bound to a name");
           if (this.#inlined(b, e.body, inner)) continue;
-          const fn = this.#function(b.params, b.expr, inner, b.pos, hintsFor(b.pat.name));
-          const name = this.#fresh(b.pat.name, new Set([...taken, ...inner.tsNames()]));
+          const fn = this.func(b.params, b.expr, inner, b.pos, hintsFor(b.pat.name));
+          const name = this.fresh(b.pat.name, new Set([...taken, ...inner.tsNames()]));
           taken.add(name);
           inner.set(b.pat.name, { k: "function", name, sig: fn.sig });
           stmts.push({ k: "const", name, value: { k: "arrow", params: fn.params, body: fn.body } });
           continue;
         }
-        const v = this.#expr(b.expr, inner, false);
+        const v = this.expr(b.expr, inner, false);
         stmts.push(...this.#bindPattern(b.pat, v, b.type, inner, taken, false));
       }
       return [...stmts, ...this.#tail(e.body, inner, taken)];
     }
-    if (e.kind === "letopen") return this.#withOpen(e.path, () => this.#tail(e.body, scope, taken));
+    if (e.kind === "letopen") return this.withOpen(e.path, () => this.#tail(e.body, scope, taken));
     if (e.kind === "match") {
-      const subject = this.#valueExpr(e.scrutinee, scope, false);
+      const subject = this.value(e.scrutinee, scope, false);
       const stmts: TsStmt[] = [];
       let s = subject;
       if (subject.k !== "id") {
-        const name = this.#fresh("v", new Set([...taken, ...scope.tsNames()]));
+        const name = this.fresh("v", new Set([...taken, ...scope.tsNames()]));
         taken.add(name);
         stmts.push({ k: "const", name, value: subject });
         s = { k: "id", name };
@@ -731,46 +593,10 @@ class Translator {
       return [...stmts, ...this.#match(s, e.cases, scope, taken, e.pos)];
     }
     if (e.kind === "seq") {
-      this.#fail(e.pos, "a sequence (e1; e2) runs code for its effects and cannot be translated");
+      this.fail(e.pos, "a sequence (e1; e2) runs code for its effects and cannot be translated");
     }
-    if (this.#fails(e)) return [{ k: "throw", value: this.#failure(e, scope) }];
-    return [{ k: "return", value: this.#valueExpr(e, scope, false) }];
-  }
-
-  /** The error thrown for `assert false`, `connect_err`, `failwith`. */
-  #failure(e: Expr, scope: Scope): TsExpr {
-    const error = (msg: TsExpr): TsExpr => ({
-      k: "new",
-      callee: { k: "id", name: "Error" },
-      args: [msg],
-    });
-    if (e.kind === "assert") {
-      return error({
-        k: "str",
-        value: `assertion failed (${this.#file}:${e.pos.line}:${e.pos.col})`,
-      });
-    }
-    const app = e as Extract<Expr, { kind: "app" }>;
-    const name = (app.fn as { name: string }).name;
-    if (name === "connect_err") {
-      const positional = app.args.filter((a) => !a.label);
-      const who = positional[0] && this.#valueExpr(positional[0].expr, scope, false);
-      const n = positional[1]?.expr;
-      const max = app.args.find((a) => a.label === "max")?.expr;
-      if (!who || n?.kind !== "int") this.#fail(app.pos, "connect_err takes a name and a count");
-      const count = Number(n.text);
-      const range = max?.kind === "int"
-        ? `between ${count} and ${max.text} arguments`
-        : `exactly ${count} argument${count === 1 ? "" : "s"}`;
-      const text = ` connect expects ${range}`;
-      if (who.k === "str") return error({ k: "str", value: `The ${who.value}${text}` });
-      return error({ k: "template", parts: ["The ", who, text] });
-    }
-    const args = app.args.filter((a) => !a.label);
-    if (name === "failwith" || name === "invalid_arg") {
-      return error(this.#valueExpr(args[0].expr, scope, false));
-    }
-    return error(this.#format(args.map((a) => a.expr), scope, app.pos));
+    if (fails(e)) return [{ k: "throw", value: failure(this, e, scope) }];
+    return [{ k: "return", value: this.value(e, scope, false) }];
   }
 
   /** A match in statement position: one `if` per case, a throw when none matches. */
@@ -783,12 +609,12 @@ class Translator {
   ): TsStmt[] {
     const stmts: TsStmt[] = [];
     for (const c of cases) {
-      if (c.guard) this.#fail(c.guard.pos, "match guards (when) cannot be translated");
-      const test = this.#patternTest(c.pat, subject);
+      if (c.guard) this.fail(c.guard.pos, "match guards (when) cannot be translated");
+      const test = patternTest(this, c.pat, subject);
       const inner = new Scope(scope);
       const innerTaken = new Set(taken);
       const body = [
-        ...this.#destructure(c.pat, subject, inner, innerTaken),
+        ...destructure(this, c.pat, subject, inner, innerTaken),
         ...this.#tail(c.body, inner, innerTaken),
       ];
       if (test === undefined) {
@@ -802,153 +628,13 @@ class Translator {
       value: {
         k: "new",
         callee: { k: "id", name: "Error" },
-        args: [{ k: "str", value: `no case matches (${this.#file}:${pos.line}:${pos.col})` }],
+        args: [{ k: "str", value: `no case matches (${this.file}:${pos.line}:${pos.col})` }],
       },
     });
     return stmts;
   }
 
-  /** The test a value passes to match a pattern (undefined: always). */
-  #patternTest(pat: Pattern, s: TsExpr): TsExpr | undefined {
-    const and = (tests: (TsExpr | undefined)[]): TsExpr | undefined =>
-      tests.filter((t): t is TsExpr => t !== undefined).reduce<TsExpr | undefined>(
-        (acc, t) => (acc ? { k: "bin", op: "&&", left: acc, right: t } : t),
-        undefined,
-      );
-    switch (pat.kind) {
-      case "any":
-      case "var":
-        return undefined;
-      case "annot":
-        return this.#patternTest(pat.pat, s);
-      case "alias":
-        return this.#patternTest(pat.pat, s);
-      case "unit":
-        return undefined;
-      case "const":
-        return {
-          k: "bin",
-          op: "===",
-          left: s,
-          right: this.#valueExpr(pat.value, new Scope(), false),
-        };
-      case "variant":
-        if (pat.arg) this.#fail(pat.pos, "variant tags with arguments cannot be translated");
-        return { k: "bin", op: "===", left: s, right: { k: "str", value: pat.tag.toLowerCase() } };
-      case "constr":
-        if (pat.name === "None") return { k: "bin", op: "===", left: s, right: { k: "undef" } };
-        if (pat.name === "Some") {
-          return and([
-            { k: "bin", op: "!==", left: s, right: { k: "undef" } },
-            pat.arg && this.#patternTest(pat.arg, s),
-          ]);
-        }
-        if (pat.name === "true" || pat.name === "false") {
-          return { k: "bin", op: "===", left: s, right: { k: "bool", value: pat.name === "true" } };
-        }
-        return this.#fail(pat.pos, `the constructor ${pat.name} cannot be matched in config.ts`);
-      case "list":
-        return and([
-          {
-            k: "bin",
-            op: "===",
-            left: { k: "member", obj: s, name: "length" },
-            right: { k: "num", text: String(pat.items.length) },
-          },
-          ...pat.items.map((p, i) =>
-            this.#patternTest(p, { k: "index", obj: s, index: { k: "num", text: String(i) } })
-          ),
-        ]);
-      case "tuple":
-        return and(
-          pat.items.map((p, i) =>
-            this.#patternTest(p, { k: "index", obj: s, index: { k: "num", text: String(i) } })
-          ),
-        );
-      case "cons":
-        return and([
-          {
-            k: "bin",
-            op: ">=",
-            left: { k: "member", obj: s, name: "length" },
-            right: { k: "num", text: "1" },
-          },
-          this.#patternTest(pat.head, { k: "index", obj: s, index: { k: "num", text: "0" } }),
-        ]);
-      case "or": {
-        const l = this.#patternTest(pat.left, s), r = this.#patternTest(pat.right, s);
-        if (!l || !r) return undefined;
-        if (patternVars(pat).length > 0) {
-          this.#fail(pat.pos, "or-patterns binding names cannot be translated");
-        }
-        return { k: "bin", op: "||", left: l, right: r };
-      }
-    }
-  }
-
-  /** The consts binding the names of a pattern matched by `s`. */
-  #destructure(pat: Pattern, s: TsExpr, scope: Scope, taken: Set<string>): TsStmt[] {
-    const bind = (name: string, value: TsExpr): TsStmt[] => {
-      if (value.k === "id") {
-        scope.set(name, { k: "value", ts: value, info: {} });
-        return [];
-      }
-      const local = this.#fresh(name, new Set([...taken, ...scope.tsNames()]));
-      taken.add(local);
-      scope.set(name, { k: "value", ts: { k: "id", name: local }, info: {} });
-      return [{ k: "const", name: local, value }];
-    };
-    const at = (i: number): TsExpr => ({
-      k: "index",
-      obj: s,
-      index: { k: "num", text: String(i) },
-    });
-    switch (pat.kind) {
-      case "var":
-        return bind(pat.name, s);
-      case "annot":
-        return this.#destructure(pat.pat, s, scope, taken);
-      case "alias":
-        return [...bind(pat.name, s), ...this.#destructure(pat.pat, s, scope, taken)];
-      case "constr":
-        return pat.name === "Some" && pat.arg ? this.#destructure(pat.arg, s, scope, taken) : [];
-      case "list":
-      case "tuple": {
-        if (pat.items.every((p) => p.kind === "var" || p.kind === "any") && s.k === "id") {
-          const names = pat.items.map((p) => {
-            if (p.kind !== "var") return "";
-            const local = this.#fresh(p.name, new Set([...taken, ...scope.tsNames()]));
-            taken.add(local);
-            scope.set(p.name, { k: "value", ts: { k: "id", name: local }, info: {} });
-            return local;
-          });
-          while (names.length > 0 && names[names.length - 1] === "") names.pop();
-          return names.length === 0 ? [] : [{ k: "const", name: names, value: s }];
-        }
-        return pat.items.flatMap((p, i) => this.#destructure(p, at(i), scope, taken));
-      }
-      case "cons":
-        return [
-          ...this.#destructure(pat.head, at(0), scope, taken),
-          ...this.#destructure(
-            pat.tail,
-            {
-              k: "call",
-              callee: { k: "member", obj: s, name: "slice" },
-              args: [{ k: "num", text: "1" }],
-            },
-            scope,
-            taken,
-          ),
-        ];
-      default:
-        return [];
-    }
-  }
-
-  // ---- expressions ----
-
-  #withOpen<T>(path: readonly string[], f: () => T): T {
+  withOpen<T>(path: readonly string[], f: () => T): T {
     this.#opens.push([...path]);
     try {
       return f();
@@ -958,21 +644,21 @@ class Translator {
   }
 
   /** An expression that must be an ordinary value. */
-  #valueExpr(e: Expr, scope: Scope, top: boolean): TsExpr {
-    return this.#ts(this.#expr(e, scope, top), e.pos);
+  value(e: Expr, scope: Scope, top: boolean): TsExpr {
+    return this.ts(this.expr(e, scope, top), e.pos);
   }
 
-  #ts(v: V, pos: Pos): TsExpr {
+  ts(v: V, pos: Pos): TsExpr {
     if (v.k === "ts") return v.e;
     if (v.k === "fnref") return { k: "id", name: v.name };
-    return this.#fail(pos, "a Cmdliner argument description can only be used by Key.create");
+    return this.fail(pos, "a Cmdliner argument description can only be used by Key.create");
   }
 
   /**
    * Translates an expression. At the top level (`top`), local `let ... in` bindings are hoisted
    * into consts of their own before the binding that holds them.
    */
-  #expr(e: Expr, scope: Scope, top: boolean): V {
+  expr(e: Expr, scope: Scope, top: boolean): V {
     const ts = (x: TsExpr, info?: Info): V => ({ k: "ts", e: x, info });
     switch (e.kind) {
       case "string":
@@ -988,39 +674,39 @@ class Translator {
       case "unit":
         return ts({ k: "undef" });
       case "curpos":
-        return this.#fail(
+        return this.fail(
           e.pos,
           "__POS__ is only understood as ~pos:__POS__",
           "drop it: unik records positions itself",
         );
       case "neg": {
-        const inner = this.#valueExpr(e.expr, scope, top);
+        const inner = this.value(e.expr, scope, top);
         if (inner.k === "num") return ts({ k: "num", text: `-${inner.text}` });
         return ts({ k: "bin", op: "-", left: { k: "num", text: "0" }, right: inner });
       }
       case "list":
-        return ts({ k: "array", items: e.items.map((x) => this.#valueExpr(x, scope, top)) });
+        return ts({ k: "array", items: e.items.map((x) => this.value(x, scope, top)) });
       case "tuple":
-        return ts({ k: "array", items: e.items.map((x) => this.#valueExpr(x, scope, top)) });
+        return ts({ k: "array", items: e.items.map((x) => this.value(x, scope, top)) });
       case "record":
         return ts({
           k: "object",
           props: e.fields.map((f) => ({
             key: camel(f.name),
-            value: this.#valueExpr(f.value, scope, top),
+            value: this.value(f.value, scope, top),
           })).filter((p) => p.value.k !== "undef"),
         });
       case "variant":
-        if (e.arg) this.#fail(e.pos, "variant tags with arguments cannot be translated");
+        if (e.arg) this.fail(e.pos, "variant tags with arguments cannot be translated");
         return ts({ k: "str", value: e.tag.toLowerCase() });
       case "constr":
         return this.#constr(e, scope, top);
       case "ident":
         return this.#ident(e, scope);
       case "field":
-        return ts({ k: "member", obj: this.#valueExpr(e.expr, scope, top), name: camel(e.name) });
+        return ts({ k: "member", obj: this.value(e.expr, scope, top), name: camel(e.name) });
       case "annot": {
-        const v = this.#expr(e.expr, scope, top);
+        const v = this.expr(e.expr, scope, top);
         if (v.k === "ts" && v.info?.runtimeArg) {
           const t = tsTypeOf(e.type);
           if (t) v.info.runtimeArg.typeArgs = [t];
@@ -1028,39 +714,39 @@ class Translator {
         return v;
       }
       case "open":
-        return this.#withOpen(e.path, () => this.#expr(e.expr, scope, top));
+        return this.withOpen(e.path, () => this.expr(e.expr, scope, top));
       case "letopen":
-        return this.#withOpen(e.path, () => this.#expr(e.body, scope, top));
+        return this.withOpen(e.path, () => this.expr(e.body, scope, top));
       case "app":
         return this.#app(e.fn, e.args, scope, top, e.pos);
       case "binop":
         return this.#binop(e, scope, top);
       case "if":
-        if (!e.else) this.#fail(e.pos, "an if without else runs code for its effects");
+        if (!e.else) this.fail(e.pos, "an if without else runs code for its effects");
         return ts({
           k: "cond",
-          test: this.#valueExpr(e.cond, scope, top),
-          then: this.#valueExpr(e.then, scope, top),
-          else: this.#valueExpr(e.else, scope, top),
+          test: this.value(e.cond, scope, top),
+          then: this.value(e.then, scope, top),
+          else: this.value(e.else, scope, top),
         });
       case "let":
         return this.#letExpr(e, scope, top);
       case "fun":
       case "function": {
-        const fn = this.#function([], e, scope, e.pos);
+        const fn = this.func([], e, scope, e.pos);
         return ts(arrow(fn.params, fn.body));
       }
       case "match":
         return this.#matchExpr(e, scope, top);
       case "assert":
-        return this.#fail(e.pos, "assert cannot be translated outside a connect function's cases");
+        return this.fail(e.pos, "assert cannot be translated outside a connect function's cases");
       case "seq":
-        return this.#fail(
+        return this.fail(
           e.pos,
           "a sequence (e1; e2) runs code for its effects and cannot be translated",
         );
       case "unsupported":
-        return this.#fail(e.pos, `${e.what} cannot be translated`);
+        return this.fail(e.pos, `${e.what} cannot be translated`);
     }
   }
 
@@ -1069,7 +755,7 @@ class Translator {
     const clean = digits.replace(/_/g, "");
     const value = BigInt(clean.replace(/^0[oO]/, "0o").replace(/^0[bB]/, "0b"));
     if (value > BigInt(Number.MAX_SAFE_INTEGER)) {
-      this.#fail(pos, `the integer ${text} is larger than TypeScript numbers hold exactly`);
+      this.fail(pos, `the integer ${text} is larger than TypeScript numbers hold exactly`);
     }
     return {
       k: "num",
@@ -1085,48 +771,48 @@ class Translator {
     const name = (b.pat as { name: string }).name;
     const use = usage(name, body);
     if (use.total !== 1 || use.heads !== 0) return false;
-    const fn = this.#function(b.params, b.expr, scope, b.pos, hintsFor(name));
+    const fn = this.func(b.params, b.expr, scope, b.pos, hintsFor(name));
     scope.set(name, { k: "value", ts: arrow(fn.params, fn.body), info: {} });
     return true;
   }
 
   #letExpr(e: Extract<Expr, { kind: "let" }>, scope: Scope, top: boolean): V {
     if (!top) {
-      this.#fail(
+      this.fail(
         e.pos,
         "a local let ... in inside an argument cannot be translated",
         "bind the value at the top level, or inside a function body",
       );
     }
-    if (e.rec) this.#fail(e.pos, "recursive definitions (let rec) cannot be translated");
+    if (e.rec) this.fail(e.pos, "recursive definitions (let rec) cannot be translated");
     const inner = new Scope(scope);
     for (const b of e.bindings) {
       if (b.params.length > 0 || b.expr.kind === "fun" || b.expr.kind === "function") {
-        if (b.pat.kind !== "var") this.#fail(b.pos, "a function must be bound to a name");
+        if (b.pat.kind !== "var") this.fail(b.pos, "a function must be bound to a name");
         if (this.#inlined(b, e.body, inner)) continue;
         this.#hoisted.push(this.#functionDecl(b, inner));
         continue;
       }
-      const v = this.#expr(b.expr, inner, true);
+      const v = this.expr(b.expr, inner, true);
       this.#hoisted.push(...this.#bindPattern(b.pat, v, b.type, inner, this.#globals, true));
     }
-    return this.#expr(e.body, inner, true);
+    return this.expr(e.body, inner, true);
   }
 
   #matchExpr(e: Extract<Expr, { kind: "match" }>, scope: Scope, top: boolean): V {
-    const subject = this.#valueExpr(e.scrutinee, scope, top);
+    const subject = this.value(e.scrutinee, scope, top);
     // As an expression: each case a conditional; a Some x case binds x to the subject itself.
     let result: TsExpr | undefined;
     const arms: { test?: TsExpr; value: TsExpr }[] = [];
     for (const c of e.cases) {
-      if (c.guard) this.#fail(c.guard.pos, "match guards (when) cannot be translated");
+      if (c.guard) this.fail(c.guard.pos, "match guards (when) cannot be translated");
       const inner = new Scope(scope);
       const vars = patternVars(c.pat);
       if (vars.length > 0) {
         const simple = (c.pat.kind === "var") ||
           (c.pat.kind === "constr" && c.pat.name === "Some" && c.pat.arg?.kind === "var");
         if (!simple || subject.k !== "id") {
-          this.#fail(
+          this.fail(
             c.pat.pos,
             "this match binds names and is not in a function body: it cannot be translated",
             "move it into a function, or match on a name",
@@ -1134,8 +820,8 @@ class Translator {
         }
         inner.set(vars[0], { k: "value", ts: subject, info: {} });
       }
-      const test = this.#patternTest(c.pat, subject);
-      arms.push({ test, value: this.#valueExpr(c.body, inner, false) });
+      const test = patternTest(this, c.pat, subject);
+      arms.push({ test, value: this.value(c.body, inner, false) });
       if (!test) break;
     }
     for (let i = arms.length - 1; i >= 0; i--) {
@@ -1152,7 +838,7 @@ class Translator {
               args: [],
             },
           };
-          this.#fail(
+          this.fail(
             e.pos,
             "a match without a catch-all case cannot be translated as an expression",
             "add a final | _ -> ... case",
@@ -1170,22 +856,22 @@ class Translator {
     const full = [...e.path, e.name].join(".");
     if (e.name === "None" && e.path.length === 0) return { k: "ts", e: { k: "undef" } };
     if (e.name === "Some" && e.path.length === 0) {
-      if (!e.arg) this.#fail(e.pos, "Some needs an argument");
-      return this.#expr(e.arg, scope, top);
+      if (!e.arg) this.fail(e.pos, "Some needs an argument");
+      return this.expr(e.arg, scope, top);
     }
     if (e.path[0] === "Logs" && e.path.length === 1 && !e.arg) {
       return { k: "ts", e: { k: "str", value: e.name.toLowerCase() } };
     }
     if (e.arg) {
-      return this.#fail(e.pos, `the constructor ${full} with an argument cannot be translated`);
+      return this.fail(e.pos, `the constructor ${full} with an argument cannot be translated`);
     }
-    if (this.#constructors.has(full)) {
-      return this.#fail(
+    if (this.constructors.has(full)) {
+      return this.fail(
         e.pos,
         `the constructor ${full} stands for a device type: use it as typ ${full}`,
       );
     }
-    return this.#fail(
+    return this.fail(
       e.pos,
       `unknown constructor ${full}`,
       "define it with type t = ... in config.ml if it is a device type",
@@ -1224,9 +910,9 @@ class Translator {
       const hint = mod === "Sys" && name === "getenv"
         ? "use a configure key instead: key({ name, default }) and value(...)"
         : "config.ts is evaluated in a sandbox without I/O: remove it, or do it in the unikernel";
-      this.#fail(pos, `${full} runs I/O at configure time and cannot be translated`, hint);
+      this.fail(pos, `${full} runs I/O at configure time and cannot be translated`, hint);
     }
-    this.#fail(
+    this.fail(
       pos,
       `unknown combinator ${full}: unik has no equivalent`,
       "write this part of config.ts by hand (see the README's 'Coming from mirage')",
@@ -1238,7 +924,7 @@ class Translator {
     if (full.startsWith("Key.") && full.slice(4) in KEY_MEMBERS) {
       return {
         k: "ts",
-        e: { k: "member", obj: this.#unik("Key"), name: KEY_MEMBERS[full.slice(4)] },
+        e: { k: "member", obj: this.unik("Key"), name: KEY_MEMBERS[full.slice(4)] },
         info: full === "Key.target" ? { keyTags: TARGET_TAGS } : {},
       };
     }
@@ -1247,7 +933,7 @@ class Translator {
       if (lib) {
         return {
           k: "ts",
-          e: this.#use(lib),
+          e: this.use(lib),
           info: TYPE_NAMES.has(lib.name) ? { isTyp: true } : {},
         };
       }
@@ -1276,18 +962,18 @@ class Translator {
     const names = this.#headName(fn, scope);
     if (names) {
       for (const name of names) {
-        const special = this.#special(name, args, scope, top, pos);
-        if (special) return special;
+        const translated = special(this, name, args, scope, top, pos);
+        if (translated) return translated;
       }
     }
-    const head = this.#expr(fn, scope, top);
-    if (head.k === "meta") this.#fail(pos, "a Cmdliner argument description is not a function");
+    const head = this.expr(fn, scope, top);
+    if (head.k === "meta") this.fail(pos, "a Cmdliner argument description is not a function");
     if (head.k === "fnref") return { k: "ts", e: this.#userCall(head, args, scope, top, pos) };
-    return { k: "ts", e: this.#call(head.e, args, scope, top, head.info) };
+    return { k: "ts", e: this.call(head.e, args, scope, top, head.info) };
   }
 
   /** A call in unik's convention: positional arguments, then the labelled ones as an object. */
-  #call(callee: TsExpr, args: readonly Arg[], scope: Scope, top: boolean, _info?: Info): TsExpr {
+  call(callee: TsExpr, args: readonly Arg[], scope: Scope, top: boolean, _info?: Info): TsExpr {
     const positional: TsExpr[] = [];
     const props: TsProp[] = [];
     const typed = callee.k === "id" ? RUNTIME_ARG_TYPES[callee.name] : undefined;
@@ -1299,15 +985,15 @@ class Translator {
     for (const a of args) {
       if (!a.label) {
         if (a.expr.kind === "unit") continue;
-        const v = this.#expr(a.expr, scope, top);
+        const v = this.expr(a.expr, scope, top);
         learn(v, positional.length);
-        positional.push(this.#ts(v, a.pos));
+        positional.push(this.ts(v, a.pos));
         continue;
       }
       if (a.label === "pos") continue;
-      const v = this.#expr(a.expr, scope, top);
+      const v = this.expr(a.expr, scope, top);
       learn(v, camel(a.label));
-      const value = this.#ts(v, a.pos);
+      const value = this.ts(v, a.pos);
       if (value.k !== "undef") props.push({ key: camel(a.label), value });
     }
     if (props.length > 0) positional.push({ k: "object", props });
@@ -1315,9 +1001,9 @@ class Translator {
   }
 
   /** A labelled argument as an options property (a `None` one is left out). */
-  #labelled(a: Arg, scope: Scope, top: boolean): TsProp | undefined {
+  labelled(a: Arg, scope: Scope, top: boolean): TsProp | undefined {
     if (a.label === "pos") return undefined;
-    const v = this.#valueExpr(a.expr, scope, top);
+    const v = this.value(a.expr, scope, top);
     if (v.k === "undef") return undefined;
     const key = camel(a.label!);
     return { key, value: v };
@@ -1333,631 +1019,23 @@ class Translator {
     const positional = args.filter((a) => !a.label && a.expr.kind !== "unit");
     for (const a of args) {
       if (a.label && !f.sig.labels.has(a.label)) {
-        this.#fail(a.pos, `${f.name} has no parameter ~${a.label}`);
+        this.fail(a.pos, `${f.name} has no parameter ~${a.label}`);
       }
     }
     if (positional.length !== f.sig.positional) {
-      this.#fail(
+      this.fail(
         pos,
         `${f.name} takes ${f.sig.positional} argument(s) here but is given ${positional.length}: partial application cannot be translated`,
         "pass every argument",
       );
     }
-    const e = this.#call({ k: "id", name: f.name }, args, scope, top);
+    const e = this.call({ k: "id", name: f.name }, args, scope, top);
     if (e.k === "call" && f.sig.labels.size > 0 && !args.some((a) => a.label)) {
       // Every labelled parameter is optional here: the options object may be left out.
       return e;
     }
     return e;
   }
-
-  /** The combinators whose translation is not a plain call. */
-  #special(
-    name: string,
-    args: readonly Arg[],
-    scope: Scope,
-    top: boolean,
-    pos: Pos,
-  ): V | undefined {
-    const val = (e: TsExpr, info?: Info): V => ({ k: "ts", e, info });
-    const positional = args.filter((a) => !a.label && a.expr.kind !== "unit");
-    const label = (l: string) => args.find((a) => a.label === l);
-    const rest = (from: number) =>
-      args.filter((a) => a.label || a.expr.kind === "unit" || positional.indexOf(a) >= from);
-    switch (name) {
-      case "typ": {
-        const a = positional[0]?.expr;
-        if (a?.kind !== "constr" || a.path.length > 0) {
-          this.#fail(pos, "typ takes the constructor of a type defined in config.ml");
-        }
-        const t = this.#constructors.get(a.name);
-        if (!t) {
-          this.#fail(a.pos, `${a.name} is not the constructor of a type defined in config.ml`);
-        }
-        return val({ k: "call", callee: this.#unik("typ"), args: [{ k: "str", value: t }] }, {
-          isTyp: true,
-        });
-      }
-      case "impl":
-        return val(this.#impl(args, scope, top, pos));
-      case "if_impl":
-        return val({
-          k: "call",
-          callee: this.#unik("ifImpl"),
-          args: positional.map((a) => this.#valueExpr(a.expr, scope, top)),
-        });
-      case "match_impl":
-        return val(this.#matchImpl(args, scope, top, pos));
-      case "Key.value": {
-        const k = this.#expr(positional[0].expr, scope, top);
-        const ke = this.#ts(k, positional[0].pos);
-        const tags = k.k === "ts" ? k.info?.keyTags : undefined;
-        return val({ k: "call", callee: this.#unik("value"), args: [ke] }, { tags });
-      }
-      case "Key.pure":
-        return val({
-          k: "call",
-          callee: { k: "member", obj: this.#unik("Value"), name: "pure" },
-          args: [this.#valueExpr(positional[0].expr, scope, top)],
-        });
-      case "Key.v":
-      case "Key.abstract":
-      case "Runtime_arg.v":
-        if (positional.length !== 1) return undefined;
-        return this.#expr(positional[0].expr, scope, top);
-      case "Key.create":
-        return this.#keyCreate(args, scope, top, pos);
-      case "Key.Arg.info":
-      case "Arg.info":
-        return this.#argInfo(args, scope, top, pos);
-      case "Key.Arg.opt":
-      case "Arg.opt":
-      case "Key.Arg.flag":
-      case "Arg.flag":
-        return this.#argTerm(name.endsWith("flag") ? "flag" : "opt", args, scope, top, pos);
-      case "Key.Arg.list":
-      case "Arg.list":
-      case "Key.Arg.some":
-      case "Arg.some":
-      case "Key.Arg.enum":
-      case "Arg.enum":
-        return {
-          k: "meta",
-          meta: {
-            k: "conv",
-            conv: this.#conv({
-              kind: "app",
-              fn: { kind: "ident", path: [], name: name.split(".").pop()!, pos },
-              args,
-              pos,
-            }, scope),
-          },
-        };
-      case "Runtime_arg.create":
-      case "runtime_arg": {
-        const code = positional[0];
-        if (!code || code.expr.kind !== "string") {
-          this.#fail(
-            pos,
-            "Runtime_arg.create takes the OCaml code of a Cmdliner term, as a string",
-          );
-        }
-        for (const a of args) {
-          if (a.label && a.label !== "pos" && a.label !== "packages") {
-            this.#fail(a.pos, `Runtime_arg.create: ~${a.label} is not understood`);
-          }
-        }
-        const call = {
-          k: "call" as const,
-          callee: this.#unik("runtimeArg"),
-          typeArgs: undefined as string[] | undefined,
-          args: [] as TsExpr[],
-        };
-        const built = this.#call(
-          call.callee,
-          args.filter((a) => a !== code && a.label !== "pos"),
-          scope,
-          top,
-        );
-        call.args = [
-          { k: "str", value: code.expr.value },
-          ...(built as Extract<TsExpr, { k: "call" }>).args,
-        ];
-        const info: Info = { runtimeArg: call as unknown as { typeArgs?: string[] } };
-        return val(call, info);
-      }
-      case "code":
-      case "Fmt.str":
-      case "Printf.sprintf":
-      case "Format.asprintf":
-        return val(this.#format(positional.map((a) => a.expr), scope, pos));
-      case "Info.name":
-        return val({
-          k: "member",
-          obj: this.#valueExpr(positional[0].expr, scope, top),
-          name: "name",
-        });
-      case "Key.get":
-      case "Info.get": {
-        const ctx = positional[0].expr;
-        const infoExpr = ctx.kind === "app" && ctx.fn.kind === "ident" && ctx.fn.name === "context"
-          ? ctx.args[0].expr
-          : ctx;
-        return val({
-          k: "call",
-          callee: { k: "member", obj: this.#valueExpr(infoExpr, scope, top), name: "get" },
-          args: [this.#valueExpr(positional[1].expr, scope, top)],
-        });
-      }
-      case "default_reporter": {
-        const level = label("level");
-        if (!level) return val({ k: "call", callee: this.#unik("defaultReporter"), args: [] });
-        const lv = level.expr.kind === "constr" && level.expr.name === "None"
-          ? { k: "id" as const, name: "null" }
-          : this.#valueExpr(level.expr, scope, top);
-        return val({
-          k: "call",
-          callee: this.#unik("defaultReporter"),
-          args: [{ k: "object", props: [{ key: "level", value: lv }] }],
-        });
-      }
-      case "Ipaddr.V4.Prefix.of_string_exn":
-      case "Ipaddr.V6.Prefix.of_string_exn":
-      case "Ipaddr.V4.of_string_exn":
-      case "Ipaddr.V6.of_string_exn":
-      case "Ipaddr.of_string_exn":
-      case "Ipaddr.Prefix.of_string_exn":
-        if (positional[0]?.expr.kind !== "string") {
-          this.#fail(pos, `${name} is understood only on a string literal`);
-        }
-        return val({ k: "str", value: positional[0].expr.value });
-      case "Option.to_list": {
-        const x = this.#valueExpr(positional[0].expr, scope, top);
-        return val(isUndefinedTest(x, { k: "array", items: [] }, { k: "array", items: [x] }));
-      }
-      case "Option.map": {
-        if (isIdentity(positional[0].expr)) return this.#expr(positional[1].expr, scope, top);
-        const f = this.#lambda(positional[0].expr, scope, top, 1);
-        const x = this.#valueExpr(positional[1].expr, scope, top);
-        return val(isUndefinedTest(x, { k: "undef" }, { k: "call", callee: f, args: [x] }));
-      }
-      case "Option.value": {
-        const d = label("default");
-        if (!d) this.#fail(pos, "Option.value needs ~default");
-        return val({
-          k: "bin",
-          op: "??",
-          left: this.#valueExpr(positional[0].expr, scope, top),
-          right: this.#valueExpr(d.expr, scope, top),
-        });
-      }
-      case "Option.is_some":
-      case "Option.is_none":
-        return val({
-          k: "bin",
-          op: name.endsWith("some") ? "!==" : "===",
-          left: this.#valueExpr(positional[0].expr, scope, top),
-          right: { k: "undef" },
-        });
-      case "List.map":
-        if (isIdentity(positional[0].expr)) return this.#expr(positional[1].expr, scope, top);
-        return val({
-          k: "call",
-          callee: {
-            k: "member",
-            obj: this.#valueExpr(positional[1].expr, scope, top),
-            name: "map",
-          },
-          args: [this.#lambda(positional[0].expr, scope, top, 1)],
-        });
-      case "List.filter":
-        return val({
-          k: "call",
-          callee: {
-            k: "member",
-            obj: this.#valueExpr(positional[1].expr, scope, top),
-            name: "filter",
-          },
-          args: [this.#lambda(positional[0].expr, scope, top, 1)],
-        });
-      case "List.concat":
-      case "List.flatten":
-        return val({
-          k: "call",
-          callee: {
-            k: "member",
-            obj: this.#valueExpr(positional[0].expr, scope, top),
-            name: "flat",
-          },
-          args: [],
-        });
-      case "List.append":
-        return val(this.#append(positional[0].expr, positional[1].expr, scope, top));
-      case "List.length":
-        return val({
-          k: "member",
-          obj: this.#valueExpr(positional[0].expr, scope, top),
-          name: "length",
-        });
-      case "String.concat":
-        return val({
-          k: "call",
-          callee: {
-            k: "member",
-            obj: this.#valueExpr(positional[1].expr, scope, top),
-            name: "join",
-          },
-          args: [this.#valueExpr(positional[0].expr, scope, top)],
-        });
-      case "not":
-        return val({ k: "not", expr: this.#valueExpr(positional[0].expr, scope, top) });
-      case "string_of_int":
-      case "Int.to_string":
-        return val({
-          k: "call",
-          callee: { k: "id", name: "String" },
-          args: [this.#valueExpr(positional[0].expr, scope, top)],
-        });
-      case "connect_err":
-      case "failwith":
-      case "invalid_arg":
-      case "Fmt.failwith":
-        return this.#fail(pos, `${name} can only be translated as the result of a function`);
-    }
-    if (name.startsWith("Key.")) {
-      const group = GROUP_KEYS[name.slice(4)];
-      if (group) {
-        const g = label("group");
-        for (const a of args) {
-          if (a.label && a.label !== "group") {
-            this.#fail(a.pos, `${name}: ~${a.label} is not understood`);
-          }
-        }
-        const callArgs = g ? [this.#valueExpr(g.expr, scope, top)] : [];
-        const tags = name === "Key.kv_ro"
-          ? KV_RO_TAGS
-          : name === "Key.block"
-          ? BLOCK_TAGS
-          : undefined;
-        return val(
-          { k: "call", callee: this.#use({ name: group.name, from: group.from }), args: callArgs },
-          { keyTags: tags },
-        );
-      }
-    }
-    void rest;
-    return undefined;
-  }
-
-  /** A function argument as an arrow function of `arity` parameters. */
-  #lambda(e: Expr, scope: Scope, top: boolean, arity: number): TsExpr {
-    const v = this.#expr(e, scope, top);
-    if (v.k === "fnref") {
-      if (v.sig.positional !== arity) this.#fail(e.pos, "partial application cannot be translated");
-      return { k: "id", name: v.name };
-    }
-    const f = this.#ts(v, e.pos);
-    if (f.k === "arrow") return f;
-    // A library function gets exactly its arguments (map would pass the index too).
-    const params = ["x", "y", "z"].slice(0, arity);
-    return {
-      k: "arrow",
-      params: params.map((name) => ({ k: "name", name })),
-      body: { k: "call", callee: f, args: params.map((name) => ({ k: "id", name })) },
-    };
-  }
-
-  #append(l: Expr, r: Expr, scope: Scope, top: boolean): TsExpr {
-    const a = this.#valueExpr(l, scope, top), b = this.#valueExpr(r, scope, top);
-    const items = (
-      x: TsExpr,
-    ): TsExpr[] => (x.k === "array" ? [...x.items] : [{ k: "spread", expr: x }]);
-    return { k: "array", items: [...items(a), ...items(b)] };
-  }
-
-  /** `impl ~packages ~connect "Module" typ`: a connect function becomes an arrow function. */
-  #impl(args: readonly Arg[], scope: Scope, top: boolean, pos: Pos): TsExpr {
-    const positional = args.filter((a) => !a.label && a.expr.kind !== "unit");
-    if (positional.length !== 2) this.#fail(pos, "impl takes a module name and a module type");
-    const props: TsProp[] = [];
-    for (const a of args) {
-      if (!a.label) continue;
-      if (a.label === "connect") {
-        props.push({ key: "connect", value: this.#connect(a.expr, scope, top) });
-        continue;
-      }
-      if (["dune", "configure", "build", "install", "files", "post_build"].includes(a.label)) {
-        this.#fail(
-          a.pos,
-          `impl's ~${a.label} hook cannot be translated`,
-          `write it in config.ts by hand: impl's ${camel(a.label)} option takes (info) => ...`,
-        );
-      }
-      if (
-        !["packages", "packages_v", "runtime_args", "extra_deps", "keys", "local_libs"].includes(
-          a.label!,
-        )
-      ) {
-        this.#fail(a.pos, `impl: ~${a.label} is not understood`);
-      }
-      const prop = this.#labelled(a, scope, top);
-      if (prop) props.push(prop);
-    }
-    const out: TsExpr[] = positional.map((a) => this.#valueExpr(a.expr, scope, top));
-    if (props.length > 0) out.push({ k: "object", props });
-    return { k: "call", callee: this.#unik("impl"), args: out };
-  }
-
-  /** A connect function: `(info, moduleName, args) => code`. */
-  #connect(e: Expr, scope: Scope, top: boolean): TsExpr {
-    const hints = ["_info", "_modname", "_args"];
-    if (e.kind === "fun" || e.kind === "function") {
-      const fn = this.#function([], e, scope, e.pos, hints);
-      return arrow(fn.params, fn.body);
-    }
-    const v = this.#expr(e, scope, top);
-    return this.#ts(v, e.pos);
-  }
-
-  #matchImpl(args: readonly Arg[], scope: Scope, top: boolean, pos: Pos): TsExpr {
-    const positional = args.filter((a) => !a.label);
-    const def = args.find((a) => a.label === "default");
-    if (positional.length !== 2 || !def) {
-      this.#fail(pos, "match_impl takes a value, ~default and a list of cases");
-    }
-    const v = this.#expr(positional[0].expr, scope, top);
-    const subject = this.#ts(v, positional[0].pos);
-    const tags = v.k === "ts" ? v.info?.tags : undefined;
-    const list = positional[1].expr;
-    if (list.kind !== "list") this.#fail(list.pos, "match_impl's cases must be a list literal");
-    const props: TsProp[] = [];
-    const pairs: TsExpr[] = [];
-    let allStrings = true;
-    for (const c of list.items) {
-      if (c.kind !== "tuple" || c.items.length !== 2) {
-        this.#fail(c.pos, "a case of match_impl is a pair (tag, device)");
-      }
-      const [tag, impl] = c.items;
-      let key: TsExpr;
-      if (tag.kind === "variant") {
-        const s = tags ? tags.get(tag.tag) : tag.tag.toLowerCase();
-        if (s === undefined) {
-          this.#fail(
-            tag.pos,
-            `the tag \`${tag.tag} is not a value of this key (${
-              [...tags!.keys()].map((t) => `\`${t}`).join(", ")
-            })`,
-          );
-        }
-        key = { k: "str", value: s };
-      } else key = this.#valueExpr(tag, scope, top);
-      if (key.k !== "str") allStrings = false;
-      const device = this.#valueExpr(impl, scope, top);
-      if (key.k === "str") props.push({ key: key.value, value: device });
-      pairs.push({ k: "array", items: [key, device] });
-    }
-    const cases: TsExpr = allStrings ? { k: "object", props } : { k: "array", items: pairs };
-    return {
-      k: "call",
-      callee: this.#unik("matchImpl"),
-      args: [subject, cases, this.#valueExpr(def.expr, scope, top)],
-    };
-  }
-
-  /** `Fmt.str "%s.connect %s" m x` and `code ~pos fmt ...`: a template literal. */
-  #format(args: readonly Expr[], scope: Scope, pos: Pos): TsExpr {
-    const fmt = args[0];
-    if (fmt?.kind !== "string") this.#fail(pos, "the format must be a string literal");
-    const parts: (string | TsExpr)[] = [];
-    let text = "";
-    let next = 1;
-    const s = fmt.value;
-    for (let i = 0; i < s.length; i++) {
-      if (s[i] !== "%") {
-        text += s[i];
-        continue;
-      }
-      const d = s[i + 1];
-      i++;
-      if (d === "%") {
-        text += "%";
-        continue;
-      }
-      if (d === "s" || d === "d" || d === "i" || d === "S") {
-        const arg = args[next++];
-        if (!arg) this.#fail(fmt.pos, `the format has more conversions than arguments`);
-        if (text) parts.push(text);
-        text = "";
-        const v = this.#valueExpr(arg, scope, false);
-        parts.push(
-          d === "S"
-            ? {
-              k: "call",
-              callee: { k: "member", obj: { k: "id", name: "JSON" }, name: "stringify" },
-              args: [v],
-            }
-            : v,
-        );
-        continue;
-      }
-      if (d === "@" || d === ",") {
-        // Format boxes and break hints: a break is a space.
-        text += d === "@" && (s[i + 1] === " " || s[i + 1] === ",") ? "" : "";
-        continue;
-      }
-      this.#fail(
-        fmt.pos,
-        `the conversion %${d ?? ""} cannot be translated (only %s, %d and %% are)`,
-      );
-    }
-    if (next < args.length) {
-      this.#fail(args[next].pos, "the format has fewer conversions than arguments");
-    }
-    if (text) parts.push(text);
-    if (
-      parts.length === 1 && typeof parts[0] === "string" && !fmt.quoted && !parts[0].includes("\n")
-    ) {
-      return { k: "str", value: parts[0] };
-    }
-    return { k: "template", parts };
-  }
-
-  // ---- keys ----
-
-  #argInfo(args: readonly Arg[], scope: Scope, top: boolean, pos: Pos): V {
-    const names = args.find((a) => !a.label)?.expr;
-    if (names?.kind !== "list" || !names.items.every((n) => n.kind === "string")) {
-      this.#fail(pos, "Arg.info takes a list of option names");
-    }
-    const props = new Map<string, TsExpr>();
-    for (const a of args) {
-      if (!a.label) continue;
-      if (!["doc", "docs", "docv", "env"].includes(a.label)) {
-        this.#fail(a.pos, `Arg.info: ~${a.label} is not understood`);
-      }
-      let v = a.expr;
-      if (
-        a.label === "env" && v.kind === "app" && v.fn.kind === "ident" && v.fn.name === "env_var"
-      ) v = v.args[0].expr;
-      props.set(a.label, this.#valueExpr(v, scope, top));
-    }
-    return {
-      k: "meta",
-      meta: { k: "info", props, names: names.items.map((n) => (n as { value: string }).value) },
-    };
-  }
-
-  #conv(e: Expr, scope: Scope): Conv {
-    if (e.kind === "open") return this.#withOpen(e.path, () => this.#conv(e.expr, scope));
-    if (e.kind === "ident") {
-      if (["string", "int", "bool"].includes(e.name)) {
-        return { k: e.name as "string" | "int" | "bool" };
-      }
-      const b = e.path.length === 0 ? scope.get(e.name) : undefined;
-      if (b?.k === "meta" && b.meta.k === "conv") return b.meta.conv;
-    }
-    if (e.kind === "app" && e.fn.kind === "ident") {
-      const arg = e.args[0]?.expr;
-      if (e.fn.name === "list") return { k: "list", of: this.#conv(arg, scope) };
-      if (e.fn.name === "some") return { k: "some", of: this.#conv(arg, scope) };
-      if (e.fn.name === "enum" && arg?.kind === "list") {
-        const values = arg.items.map((it) => {
-          if (
-            it.kind !== "tuple" || it.items[0].kind !== "string" || it.items[1].kind !== "variant"
-          ) {
-            this.#fail(it.pos, 'an enum case is a pair ("name", `Tag)');
-          }
-          return [it.items[0].value, it.items[1].tag] as const;
-        });
-        return { k: "enum", values };
-      }
-    }
-    return this.#fail(
-      e.pos,
-      "this Cmdliner converter cannot be translated (string, int, bool, enum, list and some are)",
-    );
-  }
-
-  #argTerm(kind: "opt" | "flag", args: readonly Arg[], scope: Scope, top: boolean, pos: Pos): V {
-    const positional = args.filter((a) => !a.label);
-    const stage = args.find((a) => a.label === "stage");
-    if (stage && !(stage.expr.kind === "variant" && stage.expr.tag === "Configure")) {
-      this.#fail(
-        stage.pos,
-        "a key of ~stage:`Run is a boot argument: declare it with Runtime_arg.create instead",
-      );
-    }
-    const infoArg = positional[positional.length - 1];
-    const info = infoArg && this.#expr(infoArg.expr, scope, top);
-    if (!info || info.k !== "meta" || info.meta.k !== "info") {
-      this.#fail(pos, "the last argument must be an Arg.info");
-    }
-    const props: TsProp[] = [];
-    let tags: Map<string, string> | undefined;
-    if (kind === "flag") props.push({ key: "type", value: { k: "str", value: "flag" } });
-    else {
-      const conv = this.#conv(positional[0].expr, scope);
-      const d = positional[1].expr;
-      switch (conv.k) {
-        case "string":
-          props.push({ key: "default", value: this.#valueExpr(d, scope, top) });
-          break;
-        case "int":
-        case "bool":
-          props.push({ key: "type", value: { k: "str", value: conv.k } });
-          props.push({ key: "default", value: this.#valueExpr(d, scope, top) });
-          break;
-        case "enum": {
-          tags = new Map(conv.values.map(([s, t]) => [t, s]));
-          props.push({ key: "type", value: { k: "str", value: "enum" } });
-          props.push({
-            key: "values",
-            value: { k: "array", items: conv.values.map(([s]) => ({ k: "str", value: s })) },
-          });
-          if (d.kind !== "variant" || !tags.has(d.tag)) {
-            this.#fail(d.pos, "the default must be one of the enum's tags");
-          }
-          props.push({ key: "default", value: { k: "str", value: tags.get(d.tag)! } });
-          break;
-        }
-        case "list":
-          if (conv.of.k !== "string") {
-            this.#fail(positional[0].pos, "only lists of strings can be keys");
-          }
-          props.push({ key: "type", value: { k: "str", value: "list" } });
-          props.push({ key: "default", value: this.#valueExpr(d, scope, top) });
-          break;
-        case "some":
-          if (conv.of.k !== "string" && conv.of.k !== "enum") {
-            this.#fail(positional[0].pos, "only string and enum options can be keys");
-          }
-          if (!(d.kind === "constr" && d.name === "None")) {
-            this.#fail(d.pos, "an optional key's default must be None");
-          }
-          if (conv.of.k === "enum") {
-            tags = new Map(conv.of.values.map(([s, t]) => [t, s]));
-            props.push({ key: "type", value: { k: "str", value: "enum" } });
-            props.push({
-              key: "values",
-              value: { k: "array", items: conv.of.values.map(([s]) => ({ k: "str", value: s })) },
-            });
-          } else props.push({ key: "type", value: { k: "str", value: "string" } });
-          props.push({ key: "optional", value: { k: "bool", value: true } });
-          break;
-      }
-    }
-    const { names, props: infoProps } = info.meta;
-    const long = names.find((n) => n.length > 1);
-    const short = names.find((n) => n.length === 1);
-    const all: TsProp[] = [];
-    if (long) all.push({ key: "name", value: { k: "str", value: long } });
-    all.push(...props);
-    for (const [k, v] of infoProps) all.push({ key: k, value: v });
-    if (short) all.push({ key: "short", value: { k: "str", value: short } });
-    return { k: "meta", meta: { k: "arg", props: all, tags } };
-  }
-
-  #keyCreate(args: readonly Arg[], scope: Scope, top: boolean, pos: Pos): V {
-    const positional = args.filter((a) => !a.label);
-    if (positional.length !== 2 || positional[0].expr.kind !== "string") {
-      this.#fail(pos, "Key.create takes a name and an Arg");
-    }
-    const term = this.#expr(positional[1].expr, scope, top);
-    if (term.k !== "meta" || term.meta.k !== "arg") {
-      this.#fail(positional[1].pos, "Key.create's second argument must be an Arg.opt or Arg.flag");
-    }
-    const name = positional[0].expr.value;
-    const props = term.meta.props.some((p) => p.key === "name")
-      ? term.meta.props
-      : [{ key: "name", value: { k: "str" as const, value: name } }, ...term.meta.props];
-    return {
-      k: "ts",
-      e: { k: "call", callee: this.#unik("key"), args: [{ k: "object", props }] },
-      info: { keyTags: term.meta.tags },
-    };
-  }
-
-  // ---- operators ----
 
   #binop(e: Extract<Expr, { kind: "binop" }>, scope: Scope, top: boolean): V {
     const val = (x: TsExpr): V => ({ k: "ts", e: x });
@@ -1971,10 +1049,10 @@ class Translator {
         }
         return val({
           k: "call",
-          callee: this.#unik("apply"),
+          callee: this.unik("apply"),
           args: [
-            this.#valueExpr(f, scope, top),
-            ...parts.map((p) => this.#valueExpr(p, scope, top)),
+            this.value(f, scope, top),
+            ...parts.map((p) => this.value(p, scope, top)),
           ],
         });
       }
@@ -1988,8 +1066,8 @@ class Translator {
         types.push(t);
         return val({
           k: "call",
-          callee: this.#unik("fn"),
-          args: types.map((x) => this.#valueExpr(x, scope, top)),
+          callee: this.unik("fn"),
+          args: types.map((x) => this.value(x, scope, top)),
         });
       }
       case "@@":
@@ -1997,13 +1075,13 @@ class Translator {
       case "|>":
         return this.#applyTo(e.right, e.left, scope, top, e.pos);
       case "@":
-        return val(this.#append(e.left, e.right, scope, top));
+        return val(append(this, e.left, e.right, scope, top));
       case "^":
         return val({
           k: "bin",
           op: "+",
-          left: this.#valueExpr(e.left, scope, top),
-          right: this.#valueExpr(e.right, scope, top),
+          left: this.value(e.left, scope, top),
+          right: this.value(e.right, scope, top),
         });
     }
     const ops: Record<string, string> = {
@@ -2022,12 +1100,12 @@ class Translator {
       ">=": ">=",
     };
     const op = ops[e.op];
-    if (!op) return this.#fail(e.pos, `the operator ${e.op} cannot be translated`);
+    if (!op) return this.fail(e.pos, `the operator ${e.op} cannot be translated`);
     return val({
       k: "bin",
       op,
-      left: this.#valueExpr(e.left, scope, top),
-      right: this.#valueExpr(e.right, scope, top),
+      left: this.value(e.left, scope, top),
+      right: this.value(e.right, scope, top),
     });
   }
 }
@@ -2042,22 +1120,6 @@ const RUNTIME_ARG_TYPES: Readonly<Record<string, Readonly<Record<string | number
   ccmBlock: { 0: "string" },
   docteur: { analyze: "boolean" },
 };
-
-/** Tags of the target key, `Hvt` to `hvt`. */
-const TARGET_TAGS: ReadonlyMap<string, string> = new Map(
-  ["Unix", "MacOSX", "Xen", "Qubes", "Virtio", "Hvt", "Muen", "Genode", "Spt"].map((
-    t,
-  ) => [t, t.toLowerCase()]),
-);
-const KV_RO_TAGS: ReadonlyMap<string, string> = new Map([["Crunch", "crunch"], [
-  "Direct",
-  "direct",
-]]);
-const BLOCK_TAGS: ReadonlyMap<string, string> = new Map([
-  ["XenstoreId", "xenstore"],
-  ["BlockFile", "file"],
-  ["Ramdisk", "ramdisk"],
-]);
 
 /** How often `name` occurs free in `e` (approximately: shadowing is not seen), and as a call head. */
 function usage(name: string, e: Expr): { total: number; heads: number } {
@@ -2077,28 +1139,6 @@ function usage(name: string, e: Expr): { total: number; heads: number } {
   return { total, heads };
 }
 
-/** `Runtime_arg.v`, `Key.v`, `Key.abstract`: the identity in config.ts, where lists are untyped. */
-function isIdentity(e: Expr): boolean {
-  if (e.kind !== "ident") return false;
-  const name = [...e.path.filter((p) => p !== "Mirage"), e.name].join(".");
-  return ["Runtime_arg.v", "Key.v", "Key.abstract"].includes(name);
-}
-
-function arrow(params: readonly TsParam[], body: TsBlock): TsExpr {
-  const only = body.body.length === 1 ? body.body[0] : undefined;
-  if (only?.k === "return") return { k: "arrow", params, body: only.value };
-  return { k: "arrow", params, body };
-}
-
-function isUndefinedTest(x: TsExpr, ifUndefined: TsExpr, otherwise: TsExpr): TsExpr {
-  return {
-    k: "cond",
-    test: { k: "bin", op: "===", left: x, right: { k: "undef" } },
-    then: ifUndefined,
-    else: otherwise,
-  };
-}
-
 /** The TypeScript type of an OCaml runtime argument type (`int runtime_arg` gives `number`). */
 function tsTypeOf(type: string): string | undefined {
   const first = type.trim().split(/\s+/)[0];
@@ -2110,40 +1150,6 @@ function tsTypeOf(type: string): string | undefined {
 
 function hintsFor(name: string): string[] {
   return name === "connect" ? ["_info", "_modname", "_args"] : [];
-}
-
-/** The single `[a; b]` case of a `function` and the case that catches the rest. */
-function singleListCase(cases: readonly Case[]) {
-  if (cases.length !== 2) return undefined;
-  const [first, second] = cases;
-  if (first.guard || first.pat.kind !== "list") return undefined;
-  if (!first.pat.items.every((p) => p.kind === "var" || p.kind === "any")) return undefined;
-  if (second.pat.kind !== "any") return undefined;
-  return { items: first.pat.items, body: first.body, fallback: second.body };
-}
-
-/** The names a pattern binds. */
-function patternVars(p: Pattern): string[] {
-  switch (p.kind) {
-    case "var":
-      return [p.name];
-    case "constr":
-    case "variant":
-      return p.arg ? patternVars(p.arg) : [];
-    case "list":
-    case "tuple":
-      return p.items.flatMap(patternVars);
-    case "cons":
-      return [...patternVars(p.head), ...patternVars(p.tail)];
-    case "or":
-      return patternVars(p.left);
-    case "alias":
-      return [p.name, ...patternVars(p.pat)];
-    case "annot":
-      return patternVars(p.pat);
-    default:
-      return [];
-  }
 }
 
 /** Every name bound anywhere in the program, in camelCase. */
@@ -2175,87 +1181,4 @@ function containsRegister(e: Expr): boolean {
   }
   if (e.kind === "ident") return e.name === "register";
   return false;
-}
-
-/** The version comment `(* mirage >= 4.9.0 & < 4.10.0 *)` at the top of a config.ml. */
-function versionComment(comments: readonly Comment[]) {
-  const first = comments[0];
-  if (!first || first.pos.line !== 1) return undefined;
-  const m = /^\s*mirage\s+(.*?)\s*$/.exec(first.text);
-  if (!m) return undefined;
-  const range = m[1];
-  const clauses = range.split("&").map((c) =>
-    /^\s*(>=|<=|>|<|=)\s*([0-9][0-9.~a-z+-]*)\s*$/.exec(c)
-  );
-  if (clauses.some((c) => !c)) return undefined;
-  const cmp = (a: string, b: string) => {
-    const x = a.split(/[.~+-]/).map((n) => Number(n) || 0),
-      y = b.split(/[.~+-]/).map((n) => Number(n) || 0);
-    for (let i = 0; i < Math.max(x.length, y.length); i++) {
-      if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
-    }
-    return 0;
-  };
-  return {
-    comment: first,
-    range,
-    accepts(version: string): boolean {
-      return clauses.every((c) => {
-        const d = cmp(version, c![2]);
-        return { ">=": d >= 0, "<=": d <= 0, ">": d > 0, "<": d < 0, "=": d === 0 }[c![1]]!;
-      });
-    },
-  };
-}
-
-/** The lines of a comment's text, without the surrounding blanks and common indentation. */
-export function commentLines(text: string): string[] {
-  let body = text;
-  if (body.startsWith("*") && !body.startsWith("**")) body = body.slice(1);
-  const lines = body.split("\n").map((l) => l.replace(/\s+$/, ""));
-  while (lines.length > 0 && lines[0].trim() === "") lines.shift();
-  while (lines.length > 0 && lines[lines.length - 1].trim() === "") lines.pop();
-  if (lines.length === 0) return [];
-  const first = lines[0].trimStart();
-  const rest = lines.slice(1);
-  const indent = Math.min(
-    ...rest.filter((l) => l.trim() !== "").map((l) => /^\s*/.exec(l)![0].length),
-  );
-  return [first, ...rest.map((l) => (Number.isFinite(indent) ? l.slice(indent) : l))];
-}
-
-function withComments(s: TsStmt, comments: readonly string[], blank: boolean): TsStmt {
-  if (s.k === "const" || s.k === "function" || s.k === "export" || s.k === "expr") {
-    return { ...s, comments: [...comments, ...(s.comments ?? [])], blankBefore: blank };
-  }
-  return s;
-}
-
-function hasBlankLine(program: Program, from: Pos, to: Pos): boolean {
-  void program;
-  return to.line - from.line > 1;
-}
-
-/** Hands out comments in order: those before an item, those inside it. */
-class CommentQueue {
-  #rest: Comment[];
-  constructor(comments: readonly Comment[]) {
-    this.#rest = [...comments];
-  }
-  drop(c: Comment): void {
-    this.#rest = this.#rest.filter((x) => x !== c);
-  }
-  before(pos: Pos, _after?: Pos): Comment[] {
-    const out = this.#rest.filter((c) => c.pos.offset < pos.offset);
-    this.#rest = this.#rest.filter((c) => c.pos.offset >= pos.offset);
-    return out;
-  }
-  within(pos: Pos, end: Pos): Comment[] {
-    const out = this.#rest.filter((c) => c.pos.offset >= pos.offset && c.pos.offset < end.offset);
-    this.#rest = this.#rest.filter((c) => !out.includes(c));
-    return out;
-  }
-  rest(): Comment[] {
-    return this.#rest;
-  }
 }
