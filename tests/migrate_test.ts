@@ -2,7 +2,10 @@
 // that configure to the same files as the hand-written ones, for unix and hvt.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { assertGolden, copyOf, REPO, snapshot, tempProject, unik } from "./helpers.ts";
+import { assertGolden, REPO, snapshot, tempProject, unik } from "./helpers.ts";
+import { migrateSource } from "../lib/migrate/mod.ts";
+import { GROUP_KEYS, libName, ocamlNames, specifier } from "../lib/migrate/names.ts";
+import { targetOfContext } from "../lib/commands/migrate.ts";
 
 const EXAMPLES = [
   "app_info",
@@ -294,4 +297,131 @@ Deno.test("unik help migrate describes its options", async () => {
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /--force-partial/);
   assert.match(r.stdout, /--stdout/);
+});
+
+Deno.test("a comment stays above the binding it precedes", () => {
+  const { text } = migrateSource(
+    'open Mirage\n\n(* The disk.\n   Two lines. *)\nlet img = block_of_file "disk.img"\nlet () = register "x" []\n',
+  );
+  assert.match(
+    text,
+    /\n\/\/ The disk\.\n\/\/ Two lines\.\nconst img = blockOfFile\("disk\.img"\);\n/,
+  );
+});
+
+Deno.test("a line separator inside a comment cannot end the // comment early", () => {
+  const { text } = migrateSource(
+    'open Mirage\n(* a\u2028Deno.exit(1) *)\nlet () = register "x" []\n',
+  );
+  assert.match(text, /^\/\/ a\n\/\/ Deno\.exit\(1\)\n/m);
+  assert.doesNotMatch(text, /\u2028/);
+});
+
+Deno.test("strings with quotes, backslashes and ${ stay strings in config.ts", async () => {
+  const ml = 'open Mirage\nlet main = main "Unikernel" job ~packages:[ package "a" ]\n' +
+    'let s = "say \\"${x}\\" \\\\ `b`"\nlet () = register s [ main ]\n';
+  const { text, errors } = migrateSource(ml);
+  assert.deepEqual(errors, []);
+  assert.match(text, /const s = 'say "\$\{x\}" \\\\ `b`';/);
+  const dir = await tempProject({ "config.ml": ml });
+  const r = await unik(dir, ["migrate", "--no-configure"]);
+  assert.equal(r.code, 0, r.stderr);
+});
+
+Deno.test("a binding named like a TypeScript keyword gets a trailing _", () => {
+  const { text, errors } = migrateSource(
+    'open Mirage\nlet default = default_network\nlet main = main "M" (network @-> job)\nlet () = register "x" [ main $ default ]\n',
+  );
+  assert.deepEqual(errors, []);
+  assert.match(text, /const default_ = defaultNetwork;/);
+  assert.match(text, /apply\(main, default_\)/);
+});
+
+Deno.test("a rebound name gets a numbered name, and later uses see the new binding", () => {
+  const { text } = migrateSource(
+    "open Mirage\nlet s = generic_stackv4v6 default_network\nlet s = tcpv4v6_of_stackv4v6 s\n" +
+      'let main = main "M" (tcpv4v6 @-> job)\nlet () = register "x" [ main $ s ]\n',
+  );
+  assert.match(text, /const s2 = tcpv4v6OfStackv4v6\(s\);/);
+  assert.match(text, /apply\(main, s2\)/);
+});
+
+/** Constructs inside otherwise good config.ml files that have no translation. */
+const BAD_EXPRESSIONS: [string, string, RegExp][] = [
+  [
+    "a label a function does not take",
+    "let f ~a x = x\nlet v = f ~b:1 default_network",
+    /2:11: f has no parameter ~b/,
+  ],
+  [
+    "a partial application",
+    "let f a b = a\nlet v = f default_network",
+    /2:9: f takes 2 argument\(s\) here but is given 1/,
+  ],
+  ["an unknown constructor", "let v = Foo", /1:9: unknown constructor Foo/],
+  [
+    "a format conversion other than %s and %d",
+    'let v = Fmt.str "%a" pp',
+    /1:17: the conversion %a cannot be translated/,
+  ],
+  [
+    "a boot-time key made with Key.create",
+    'let k = Key.(create "k" Arg.(opt ~stage:`Run int 1 (info [ "k" ])))',
+    /1:34: a key of ~stage:`Run is a boot argument/,
+  ],
+  ["a recursive function", "let rec f x = f x", /1:1: recursive definitions \(let rec\)/],
+  ["a match guard", "let f x = match x with Some y when y -> 1 | _ -> 2", /1:36: match guards/],
+  [
+    "an integer too large for TypeScript",
+    "let v = 0x7fffffffffffffffL",
+    /1:9: the integer 0x7fffffffffffffffL is larger/,
+  ],
+];
+
+for (const [what, line, error] of BAD_EXPRESSIONS) {
+  Deno.test(`migrate reports ${what} with its position`, () => {
+    const { errors } = migrateSource(`${line}\nlet () = Mirage.register "x" []\n`);
+    assert.ok(errors.length > 0, "no error");
+    assert.match(`${errors[0].line}:${errors[0].col}: ${errors[0].message}`, error);
+  });
+}
+
+Deno.test("the target of mirage's context is read from its -t, --target and -t<name> forms", () => {
+  assert.equal(targetOfContext("configure\n-t\nhvt\n"), "hvt");
+  assert.equal(targetOfContext("configure\n--target=xen\n"), "xen");
+  assert.equal(targetOfContext("configure\n-tspt\n--kv_ro=direct\n"), "spt");
+  assert.equal(targetOfContext('{ "keys": { "target": "virtio" } }'), "virtio");
+  assert.equal(targetOfContext("configure\n--file=config.ml\n"), undefined);
+});
+
+Deno.test("a target in mirage's context that is not a target name is ignored", () => {
+  assert.equal(targetOfContext("configure\n-t\n--dry-run\n"), undefined);
+  assert.equal(targetOfContext("configure\n-t\nhvt; rm -rf /\n"), undefined);
+});
+
+Deno.test("the output follows the fmt.lineWidth of the project's deno.json", async () => {
+  const ml =
+    'open Mirage\nlet main = main "Unikernel.Main" ~packages:[ package "a-long-package-name" ] (block @-> job)\nlet () = register "x" []\n';
+  const narrow = await migrateText(ml, ["--stdout"]);
+  const wide = await migrateText(ml, ["--stdout"], {
+    "deno.json": '{ "fmt": { "lineWidth": 120 } }',
+  });
+  assert.match(narrow.r.stdout, /const main = unikMain\("Unikernel.Main", fn\(block, job\), \{\n/);
+  assert.match(
+    wide.r.stdout,
+    /const main = unikMain\("Unikernel.Main", fn\(block, job\), \{ packages: \[pkg\("a-long-package-name"\)\] \}\);/,
+  );
+});
+
+Deno.test("every unik name the translator knows is exported where it says", async () => {
+  for (const ocaml of ocamlNames()) {
+    const lib = libName(ocaml)!;
+    const mod = lib.from === "unik"
+      ? await import("../lib/mod.ts")
+      : await import(`../plugins/${lib.from}.ts`);
+    assert.ok(lib.name in mod, `${ocaml}: ${lib.name} is not exported by ${specifier(lib.from)}`);
+  }
+  for (const { name, from } of Object.values(GROUP_KEYS)) {
+    assert.ok(name in await import(`../plugins/${from}.ts`), `${name} in ${from}`);
+  }
 });

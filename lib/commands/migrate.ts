@@ -130,7 +130,7 @@ export function targetOfContext(text: string): string | undefined {
     if (!m) continue;
     found = m[1] ?? args[++i];
   }
-  return found !== undefined && /^[a-z0-9-]+$/.test(found) ? found : undefined;
+  return found !== undefined && /^[a-z][a-z0-9-]*$/.test(found) ? found : undefined;
 }
 
 async function contextTarget(path: string): Promise<string | undefined> {

@@ -45,7 +45,8 @@ export function versionComment(comments: readonly Comment[]):
 export function commentLines(text: string): string[] {
   let body = text;
   if (body.startsWith("*") && !body.startsWith("**")) body = body.slice(1);
-  const lines = body.split("\n").map((l) => l.replace(/\s+$/, ""));
+  // Every line terminator of JavaScript ends a line: a `//` comment must not end early.
+  const lines = body.split(/\r\n|[\n\r\u2028\u2029]/).map((l) => l.replace(/\s+$/, ""));
   while (lines.length > 0 && lines[0].trim() === "") lines.shift();
   while (lines.length > 0 && lines[lines.length - 1].trim() === "") lines.pop();
   if (lines.length === 0) return [];
