@@ -425,3 +425,37 @@ Deno.test("every unik name the translator knows is exported where it says", asyn
     assert.ok(name in await import(`../plugins/${from}.ts`), `${name} in ${from}`);
   }
 });
+
+Deno.test("flag, list and optional keys become key({...}) of their kind", () => {
+  const { text, errors } = migrateSource(`open Mirage
+let verbose =
+  let doc = Key.Arg.info ~doc:"Log more." ~env:"VERBOSE" [ "v"; "verbose" ] in
+  Key.(create "verbose" Arg.(flag doc))
+let hosts = Key.(create "hosts" Arg.(opt (list string) [ "a" ] (info [ "hosts" ])))
+let name = Key.(create "name" Arg.(opt (some string) None (info [ "name" ])))
+let () = register "x" [ main ~keys:[ Key.v verbose; Key.v hosts; Key.v name ] "U" job ]
+`);
+  assert.deepEqual(errors, []);
+  assert.match(
+    text,
+    /const verbose = key\(\{\n  name: "verbose",\n  type: "flag",\n  doc: "Log more\.",\n  env: "VERBOSE",\n  short: "v",\n\}\);/,
+  );
+  assert.match(text, /const hosts = key\(\{ name: "hosts", type: "list", default: \["a"\] \}\);/);
+  assert.match(text, /const name = key\(\{ name: "name", type: "string", optional: true \}\);/);
+  assert.match(text, /\{ keys: \[verbose, hosts, name\] \}/);
+});
+
+Deno.test("a match on an option is a conditional, its Some case naming the option itself", () => {
+  const { text, errors } = migrateSource(`open Mirage
+let store ?path () =
+  let args = match path with None -> [] | Some p -> [ Runtime_arg.v p ] in
+  impl ~runtime_args:args "Store" kv_ro
+let () = register "x" [ main "U.Main" (kv_ro @-> job) $ store () ]
+`);
+  assert.deepEqual(errors, []);
+  assert.match(
+    text,
+    /function store\(\{ path \} = \{\}\) \{\n  const args = path === undefined \? \[\] : \[path\];\n/,
+  );
+  assert.match(text, /\[apply\(main\("U\.Main", fn\(kvRo, job\)\), store\(\)\)\]/);
+});

@@ -824,30 +824,12 @@ class Translator implements Ctx {
       arms.push({ test, value: this.value(c.body, inner, false) });
       if (!test) break;
     }
+    // OCaml matches are exhaustive: the last case is what remains when the others fail.
     for (let i = arms.length - 1; i >= 0; i--) {
       const arm = arms[i];
-      if (result === undefined) {
-        if (arm.test) {
-          result = {
-            k: "cond",
-            test: arm.test,
-            then: arm.value,
-            else: {
-              k: "call",
-              callee: { k: "id", name: "unmatched" },
-              args: [],
-            },
-          };
-          this.fail(
-            e.pos,
-            "a match without a catch-all case cannot be translated as an expression",
-            "add a final | _ -> ... case",
-          );
-        }
-        result = arm.value;
-      } else {
-        result = { k: "cond", test: arm.test!, then: arm.value, else: result };
-      }
+      result = result === undefined
+        ? arm.value
+        : { k: "cond", test: arm.test!, then: arm.value, else: result };
     }
     return { k: "ts", e: result! };
   }
