@@ -9,7 +9,7 @@
 
 import { basename, dirname, join, relative, resolve } from "node:path";
 import type { CliIO } from "../cli/io.ts";
-import { UnikError } from "../errors.ts";
+import { EXIT_CODES, UnikError } from "../errors.ts";
 import { type Diagnostic, migrateSource } from "../migrate/mod.ts";
 
 /** Options of {@link runMigrate}. */
@@ -80,7 +80,11 @@ export async function runMigrate(
     io.out(`${errors.length} part(s) were not translated: rewrite the untranslated(...) calls.\n`);
   }
   if (options.configure === false) return errors.length > 0 ? 3 : 0;
-  const mirageTarget = await contextTarget(join(dir, "mirage", "context"));
+  const contextText = await Deno.readTextFile(join(dir, "mirage", "context")).catch(() =>
+    undefined
+  );
+  const mirageContext = contextText !== undefined && !contextText.trimStart().startsWith("{");
+  const mirageTarget = contextText === undefined ? undefined : targetOfContext(contextText);
   const args = [
     ...(target === join(io.cwd, "config.ts") ? [] : ["-f", relative(io.cwd, target)]),
     ...(mirageTarget ? ["-t", mirageTarget] : []),
@@ -96,6 +100,13 @@ export async function runMigrate(
   const code = await configure(cwd, finalArgs);
   if (code !== 0) {
     io.err(`${targetShown} was written, but configuring it failed (exit ${code}).\n`);
+    if (code === EXIT_CODES.io && mirageContext) {
+      // mirage writes mirage/main.ml without a header, so unik cannot tell it is generated.
+      io.err(
+        "  hint: mirage configured this project before: 'mirage clean' removes its generated " +
+          "files, then run unik configure\n",
+      );
+    }
   }
   return code;
 }
@@ -131,14 +142,6 @@ export function targetOfContext(text: string): string | undefined {
     found = m[1] ?? args[++i];
   }
   return found !== undefined && /^[a-z][a-z0-9-]*$/.test(found) ? found : undefined;
-}
-
-async function contextTarget(path: string): Promise<string | undefined> {
-  try {
-    return targetOfContext(await Deno.readTextFile(path));
-  } catch {
-    return undefined;
-  }
 }
 
 /** The `fmt.lineWidth` of the nearest deno.json above `dir` (deno fmt's), else 80. */
