@@ -238,6 +238,11 @@ const UNTRANSLATABLE: [string, string, RegExp][] = [
     /config\.ml:2:1: a module or functor definition cannot be translated/,
   ],
   [
+    "a combinator mirage 4.9 removed",
+    'open Mirage\nlet main = main "U.Main" (pclock @-> job)\nlet () = register "x" [ main $ default_posix_clock ]\n',
+    /config\.ml:2:27: pclock was removed in mirage 4\.9[^]*\(drop it from the functor's arguments/,
+  ],
+  [
     "an unknown combinator",
     'open Mirage\nlet s = my_stack default_network\nlet () = register "x" []\n',
     /config\.ml:2:9: unknown combinator my_stack: unik has no equivalent/,

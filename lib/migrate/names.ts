@@ -124,6 +124,22 @@ export const GROUP_KEYS: Readonly<
   net: { name: "netKey", from: "stack" },
 };
 
+const CLOCKS =
+  "drop it from the functor's arguments: in 4.9 the unikernel calls Mirage_ptime, Mirage_mtime and Mirage_sleep directly";
+
+/** Names of mirage 4.8 that 4.9 removed, and what to do instead. */
+export const REMOVED_IN_4_9: Readonly<Record<string, string>> = {
+  time: CLOCKS,
+  pclock: CLOCKS,
+  mclock: CLOCKS,
+  default_time: CLOCKS,
+  default_posix_clock: CLOCKS,
+  default_monotonic_clock: CLOCKS,
+  generic_stackv4: "use generic_stackv4v6",
+  generic_stackv6: "use generic_stackv4v6",
+  foreign: 'use main "Module" type ~packages ...',
+};
+
 /** `Key.is_unix` and the like: members of unik's `Key`. */
 export const KEY_MEMBERS: Readonly<Record<string, string>> = {
   target: "target",

@@ -18,7 +18,15 @@ import {
   withComments,
 } from "./comments.ts";
 import { TARGET_TAGS } from "./keys.ts";
-import { camel, KEY_MEMBERS, type LibName, libName, specifier, TYPE_NAMES } from "./names.ts";
+import {
+  camel,
+  KEY_MEMBERS,
+  type LibName,
+  libName,
+  REMOVED_IN_4_9,
+  specifier,
+  TYPE_NAMES,
+} from "./names.ts";
 import { destructure, patternTest, patternVars, singleListCase } from "./patterns.ts";
 import {
   arrow,
@@ -893,6 +901,10 @@ class Translator implements Ctx {
         ? "use a configure key instead: key({ name, default }) and value(...)"
         : "config.ts is evaluated in a sandbox without I/O: remove it, or do it in the unikernel";
       this.fail(pos, `${full} runs I/O at configure time and cannot be translated`, hint);
+    }
+    const removed = REMOVED_IN_4_9[full.replace(/^Mirage\./, "")];
+    if (removed) {
+      this.fail(pos, `${full} was removed in mirage 4.9, whose API unik implements`, removed);
     }
     this.fail(
       pos,
