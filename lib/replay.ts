@@ -13,6 +13,7 @@
  * @module
  */
 
+import { existsSync } from "node:fs";
 import { isAbsolute, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 import { sha256 } from "./digest.ts";
@@ -82,18 +83,21 @@ function sameState(a: InputState, b: InputState): boolean {
 }
 
 /**
- * unik's own sources when it runs from files (a checkout): their paths, sizes and modification
- * times, so that an edited or updated unik never replays what an older one generated. Empty
- * when unik runs from elsewhere (its version then identifies it).
+ * unik's own sources when it runs from files (a checkout, an install): their paths, sizes and
+ * modification times, so that an edited or updated unik never replays what an older one
+ * generated; for a compiled unik, the binary's. Empty when unik runs from URLs (its version then
+ * identifies it).
  */
 export function sourceFingerprint(unikRoot: URL): string {
-  if (unikRoot.protocol !== "file:") return "";
-  const root = fileURLToPath(unikRoot);
   const parts: string[] = [];
   const note = (path: string) => {
     const info = Deno.statSync(path);
     parts.push(`${path} ${info.size} ${info.mtime?.getTime()}`);
   };
+  // A compiled unik's sources are embedded in it: the binary itself identifies them.
+  if (Deno.build.standalone) note(Deno.execPath());
+  if (unikRoot.protocol !== "file:" || Deno.build.standalone) return parts.join("\n");
+  const root = fileURLToPath(unikRoot);
   const walk = (dir: string): void => {
     for (const e of Deno.readDirSync(dir)) {
       const path = join(dir, e.name);
@@ -102,7 +106,9 @@ export function sourceFingerprint(unikRoot: URL): string {
     }
   };
   for (const dir of ["lib", "plugins", "targets"]) walk(join(root, dir));
-  for (const file of ["main.ts", "deno.json"]) note(join(root, file));
+  note(join(root, "main.ts"));
+  // Present in a checkout and a JSR package, not in a copy laid out like either without it.
+  if (existsSync(join(root, "deno.json"))) note(join(root, "deno.json"));
   return parts.sort().join("\n");
 }
 

@@ -3,7 +3,7 @@
  * @module
  */
 
-import { argv, type Impl, impl, Key, matchImpl, pkg } from "unik";
+import { argv, type Impl, impl, Key, matchImpl, pkg } from "../lib/mod.ts";
 
 function bootvar(sublib: string): Impl<"argv"> {
   return impl("Mirage_bootvar", argv, {

@@ -3,7 +3,7 @@
  * @module
  */
 
-import { apply, arpv4, ethernet, fn, type Impl, impl, pkg } from "unik";
+import { apply, arpv4, ethernet, fn, type Impl, impl, pkg } from "../lib/mod.ts";
 
 const arpFunctor = impl("Arp.Make", fn(ethernet, arpv4), {
   packages: [pkg("arp", { min: "4.0.0", max: "5.0.0", sublibs: ["mirage"] })],

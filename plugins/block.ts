@@ -16,7 +16,7 @@ import {
   type RuntimeArg,
   type Value,
   value,
-} from "unik";
+} from "../lib/mod.ts";
 
 const SOLO5_NO_MUEN = ["hvt", "spt", "virtio", "genode"];
 
@@ -88,7 +88,7 @@ export interface GenericBlockOptions {
 }
 
 /** The `--[group-]block=xenstore|file|ramdisk` configure key (default `ramdisk`). */
-export function blockKey(group?: string) {
+export function blockKey(group?: string): Key<BlockKind> {
   return key({
     name: group ? `${group}-block` : "block",
     type: "enum",

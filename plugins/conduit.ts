@@ -3,7 +3,7 @@
  * @module
  */
 
-import { apply, conduit, fn, type Impl, impl, pkg, stackv4v6 } from "unik";
+import { apply, conduit, fn, type Impl, impl, pkg, stackv4v6 } from "../lib/mod.ts";
 
 const CONDUIT_MIRAGE = pkg("conduit-mirage", { min: "8.0.0", max: "9.0.0" });
 

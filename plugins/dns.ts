@@ -3,7 +3,16 @@
  * @module
  */
 
-import { apply, dnsClient, fn, happyEyeballs, type Impl, impl, pkg, stackv4v6 } from "unik";
+import {
+  apply,
+  dnsClient,
+  fn,
+  happyEyeballs,
+  type Impl,
+  impl,
+  pkg,
+  stackv4v6,
+} from "../lib/mod.ts";
 import { dnsCacheSizeArg, dnsServersArg, dnsTimeoutArg } from "./network_args.ts";
 
 /** Options of {@link genericDnsClient}: defaults of the `--dns_*` boot flags. */

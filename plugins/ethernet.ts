@@ -3,7 +3,7 @@
  * @module
  */
 
-import { apply, ethernet, fn, type Impl, impl, network, notice, pkg } from "unik";
+import { apply, ethernet, fn, type Impl, impl, network, notice, pkg } from "../lib/mod.ts";
 
 const ethernetFunctor = impl("Ethernet.Make", fn(network, ethernet), {
   packages: [pkg("ethernet", { min: "3.0.0", max: "4.0.0" })],

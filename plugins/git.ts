@@ -3,7 +3,7 @@
  * @module
  */
 
-import { apply, fn, gitClient, type Impl, impl, mimic, pkg, tcpv4v6 } from "unik";
+import { apply, fn, gitClient, type Impl, impl, mimic, pkg, tcpv4v6 } from "../lib/mod.ts";
 import { httpHeadersArg, optionalStringArg } from "./network_args.ts";
 
 const gitMirage = (sub: string) =>

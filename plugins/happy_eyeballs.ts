@@ -3,7 +3,7 @@
  * @module
  */
 
-import { apply, fn, happyEyeballs, type Impl, impl, pkg, stackv4v6 } from "unik";
+import { apply, fn, happyEyeballs, type Impl, impl, pkg, stackv4v6 } from "../lib/mod.ts";
 import { happyEyeballsArg } from "./network_args.ts";
 
 /** Options of {@link genericHappyEyeballs}: defaults of the `--he_*` boot flags (ns). */

@@ -19,7 +19,7 @@ import {
   resolver,
   type RuntimeArg,
   tcpv4v6,
-} from "unik";
+} from "../lib/mod.ts";
 
 const COHTTP_MIRAGE = pkg("cohttp-mirage", { min: "6.1.0", max: "7.0.0" });
 

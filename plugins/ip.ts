@@ -16,9 +16,10 @@ import {
   ipv4v6,
   ipv6,
   network,
+  type Package,
   pkg,
   qubesdb,
-} from "unik";
+} from "../lib/mod.ts";
 import {
   acceptRouterAdvertisementsArg,
   ipv4GatewayArg,
@@ -30,7 +31,7 @@ import {
 } from "./network_args.ts";
 
 /** The tcpip package with one of its sub-libraries. */
-export function tcpip(sublib: string) {
+export function tcpip(sublib: string): Package {
   return pkg("tcpip", { min: "9.0.0", max: "10.0.0", sublibs: [sublib] });
 }
 

@@ -21,7 +21,7 @@ import {
   runtimeArg,
   type Value,
   value,
-} from "unik";
+} from "../lib/mod.ts";
 
 /** The module crunch generates for `dir`: `Static_` and `dir` with non-alphanumerics as `_`. */
 export function crunchModule(dir: string): string {
@@ -63,7 +63,7 @@ export function directKvRo(dir: string): Impl<"kv_ro"> {
 export type KvRoKind = "crunch" | "direct";
 
 /** The `--[group-]kv_ro=crunch|direct` configure key (default `crunch`). */
-export function kvRoKey(group?: string) {
+export function kvRoKey(group?: string): Key<KvRoKind> {
   return key({
     name: group ? `${group}-kv_ro` : "kv_ro",
     type: "enum",
@@ -158,14 +158,14 @@ export function chamelon(device: Impl<"block">, options: ChamelonOptions): Impl<
 }
 
 /** `--disk-output`: where docteur writes its image (default `disk.img`). */
-export const docteurOutputKey = key({
+export const docteurOutputKey: Key<string> = key({
   name: "disk-output",
   default: "disk.img",
   doc: "The output of the generated docteur image.",
 });
 
 /** `--disk-name`: the docteur disk's block name on Solo5 and Xen (default `docteur`). */
-export const docteurNameKey = key({
+export const docteurNameKey: Key<string> = key({
   name: "disk-name",
   default: "docteur",
   doc: "Name of the docteur disk (for Solo5 targets, alphanumeric characters only).",

@@ -3,7 +3,17 @@
  * @module
  */
 
-import { apply, dnsClient, fn, happyEyeballs, type Impl, impl, mimic, pkg, stackv4v6 } from "unik";
+import {
+  apply,
+  dnsClient,
+  fn,
+  happyEyeballs,
+  type Impl,
+  impl,
+  mimic,
+  pkg,
+  stackv4v6,
+} from "../lib/mod.ts";
 
 const mimicFunctor = impl(
   "Mimic_happy_eyeballs.Make",

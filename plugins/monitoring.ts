@@ -3,7 +3,7 @@
  * @module
  */
 
-import { apply, fn, type Impl, impl, job, pkg, stackv4v6 } from "unik";
+import { apply, fn, type Impl, impl, job, pkg, stackv4v6 } from "../lib/mod.ts";
 import { monitorArg, monitorHostnameArg } from "./network_args.ts";
 
 /** Options of {@link monitoring}. */

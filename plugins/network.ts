@@ -4,7 +4,7 @@
  * @module
  */
 
-import { type Impl, impl, Key, matchImpl, network, pkg, value } from "unik";
+import { type Impl, impl, Key, matchImpl, network, pkg, value } from "../lib/mod.ts";
 import { interfaceArg } from "./network_args.ts";
 
 /** Options of {@link netif}. */

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { pkg, type RuntimeArg, runtimeArg } from "unik";
+import { pkg, type RuntimeArg, runtimeArg } from "../lib/mod.ts";
 
 const NETWORK_RUNTIME = [pkg("mirage-runtime", { sublibs: ["network"] })];
 

@@ -3,7 +3,7 @@
  * @module
  */
 
-import { type Impl, impl, pkg, qubesdb } from "unik";
+import { type Impl, impl, pkg, qubesdb } from "../lib/mod.ts";
 
 /** The qube's Qubes DB. */
 export const defaultQubesdb: Impl<"qubesdb"> = impl("Qubes.DB", qubesdb, {

@@ -3,7 +3,7 @@
  * @module
  */
 
-import { type Impl, impl, job, pkg } from "unik";
+import { type Impl, impl, job, pkg } from "../lib/mod.ts";
 
 /** Initialises the RNG (getrandom/getentropy on Unix, Fortuna elsewhere). */
 export const defaultRandom: Impl<"job"> = impl("Mirage_crypto_rng_mirage", job, {

@@ -3,7 +3,7 @@
  * @module
  */
 
-import { type Impl, impl, job, pkg } from "unik";
+import { type Impl, impl, job, pkg } from "../lib/mod.ts";
 import { logsArg } from "./runtime.ts";
 
 /** A Logs level. */

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { apply, fn, type Impl, impl, Key, pkg, resolver, stackv4v6 } from "unik";
+import { apply, fn, type Impl, impl, Key, pkg, resolver, stackv4v6 } from "../lib/mod.ts";
 import { resolverArg } from "./network_args.ts";
 
 const CONDUIT_MIRAGE = pkg("conduit-mirage", { min: "8.0.0", max: "9.0.0" });

@@ -4,15 +4,15 @@
  * @module
  */
 
-import { type Impl, impl, type Info, job, pkg, runtimeArg } from "unik";
+import { type Impl, impl, type Info, job, pkg, type RuntimeArg, runtimeArg } from "../lib/mod.ts";
 
 /** `--delay=N`: seconds to wait before starting. */
-export const delayArg = runtimeArg<number>("Mirage_runtime.delay", {
+export const delayArg: RuntimeArg<number> = runtimeArg<number>("Mirage_runtime.delay", {
   packages: [pkg("mirage-runtime")],
 });
 
 /** `-l/--logs`: log thresholds. */
-export const logsArg = runtimeArg<unknown>("Mirage_runtime.logs", {
+export const logsArg: RuntimeArg<unknown> = runtimeArg<unknown>("Mirage_runtime.logs", {
   packages: [pkg("mirage-runtime")],
 });
 

@@ -23,7 +23,7 @@ import {
   udpv4v6,
   Value,
   value,
-} from "unik";
+} from "../lib/mod.ts";
 import { ethif } from "./ethernet.ts";
 import { arp as defaultArp } from "./arp.ts";
 import {
@@ -130,7 +130,7 @@ const keyName = (group: string | undefined, name: string) => (group ? `${group}-
 const groupDoc = (group: string | undefined) => (group ? `the ${group} group` : "the unikernel");
 
 /** The `--[group-]dhcp` configure key. */
-export function dhcpKey(group?: string) {
+export function dhcpKey(group?: string): Key<boolean> {
   return key({
     name: keyName(group, "dhcp"),
     type: "bool",
@@ -140,7 +140,7 @@ export function dhcpKey(group?: string) {
 }
 
 /** The `--[group-]net` configure key. */
-export function netKey(group?: string) {
+export function netKey(group?: string): Key<NetChoice | undefined> {
   return key({
     name: keyName(group, "net"),
     type: "enum",

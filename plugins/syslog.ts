@@ -3,7 +3,7 @@
  * @module
  */
 
-import { apply, fn, type Impl, impl, kvRo, pkg, stackv4v6, syslog } from "unik";
+import { apply, fn, type Impl, impl, kvRo, pkg, stackv4v6, syslog } from "../lib/mod.ts";
 import {
   monitorHostnameArg,
   optionalStringArg,

@@ -3,7 +3,7 @@
  * @module
  */
 
-import { apply, fn, type Impl, impl, tcpv4, tcpv4v6, tcpv6, type Typ } from "unik";
+import { apply, fn, type Impl, impl, tcpv4, tcpv4v6, tcpv6, type Typ } from "../lib/mod.ts";
 import { tcpip } from "./ip.ts";
 import { IP_TYPES, type IpKind, ipKindOf, type SocketOptions, socketTransport } from "./udp.ts";
 

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { type Impl, impl, job, Key, matchImpl, pkg } from "unik";
+import { type Impl, impl, job, Key, matchImpl, pkg } from "../lib/mod.ts";
 
 interface ClockPackage {
   readonly module: string;

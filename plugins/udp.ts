@@ -16,7 +16,7 @@ import {
   udpv4,
   udpv4v6,
   udpv6,
-} from "unik";
+} from "../lib/mod.ts";
 import { tcpip } from "./ip.ts";
 import { ipv4NetworkArg, ipv4OnlyArg, ipv6NetworkArg, ipv6OnlyArg } from "./network_args.ts";
 
