@@ -104,6 +104,7 @@ async function replayOrConfigure(
     paths.configPath,
     paths.contextPath,
     JSON.stringify(argv.filter((a) => a !== "--fresh")),
+    JSON.stringify(io.unikCommand),
     ...["MODE", "MIRAGE_DEFAULT_TARGET", "MIRAGE_EXTRA_REPOS"].map((v) => `${v}=${io.env[v]}`),
   ]);
   if (!scan.fresh) {

@@ -27,12 +27,16 @@ export interface RunResult {
   readonly stderr: string;
 }
 
-/** Runs `unik args` in `cwd`, in-process. */
+/**
+ * Runs `unik args` in `cwd`, in-process. The generated files call unik as `unikCommand`: by
+ * default `unik`, what a unik on the PATH is called, as the golden files show it.
+ */
 export async function unik(
   cwd: string,
   args: readonly string[],
   env: Record<string, string> = {},
   fs?: FileSystem,
+  unikCommand: readonly string[] = ["unik"],
 ): Promise<RunResult> {
   let stdout = "";
   let stderr = "";
@@ -42,6 +46,7 @@ export async function unik(
     out: (t) => (stdout += t),
     err: (t) => (stderr += t),
     fs,
+    unikCommand,
   });
   return { code, stdout, stderr };
 }

@@ -473,6 +473,7 @@ export async function runConfigCommand(
       { lock: plugins.lock, changed: plugins.lockChanged, plugins: plugins.plugins },
     allowBuild: args.allowBuild as string[] | undefined,
     recorder,
+    unikCommand: io.unikCommand,
   };
   switch (name) {
     case "configure":

@@ -6,6 +6,7 @@
 
 import type { FileSystem } from "../write.ts";
 import { fileSystemFor } from "../fault_injection.ts";
+import { unikInvocation } from "../self.ts";
 
 /** Where a command runs and prints. */
 export interface CliIO {
@@ -19,6 +20,11 @@ export interface CliIO {
   err(text: string): void;
   /** The file operations used to write generated files (tests inject failing ones). */
   readonly fs?: FileSystem;
+  /**
+   * The command that runs this unik, written into the generated Makefile and opam file (see
+   * lib/self.ts; tests that compare with golden files give `["unik"]`).
+   */
+  readonly unikCommand: readonly string[];
 }
 
 const encoder = new TextEncoder();
@@ -38,5 +44,6 @@ export function processIO(): CliIO {
     fs: fileSystemFor(env),
     out: (text) => writeFully(Deno.stdout, text),
     err: (text) => writeFully(Deno.stderr, text),
+    unikCommand: unikInvocation(),
   };
 }

@@ -44,6 +44,8 @@ export interface CommonOptions {
   readonly allowBuild?: readonly string[];
   /** Where configure reports what it read and did, to be replayed while nothing changed. */
   readonly recorder?: ReplayRecorder;
+  /** The command that runs unik, for the generated files (default `unik`). */
+  readonly unikCommand?: readonly string[];
 }
 
 /** Reads the saved context, if there is one. An explicit `--context-file` must exist. */
@@ -236,6 +238,7 @@ export async function prepare(
       depext: !options.noDepext,
       autoSrc: autoSrc ? await guessSrc(paths.root, options.recorder?.probed) : undefined,
       bridge: given.target === "xen" ? await hostBridge(options.recorder?.probed) : undefined,
+      unikCommand: options.unikCommand,
     },
   };
 }
