@@ -265,6 +265,9 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       } else throw usageError(`unknown help topic ${topic}`, { hint: "try 'unik help topics'" });
       return 0;
     }
+    if (first === "init" || first === "help" && rest[0] === "init") {
+      return await (await loadCommands()).runInitCommand(first === "init" ? rest : ["--help"], io);
+    }
     if (first === "plugin") {
       const writes = ["add", "remove", "update", "allow"].includes(rest[0]) &&
         !rest.includes("--help");

@@ -5,6 +5,7 @@
 
 /** Every command, with its description. */
 export const COMMANDS: Record<string, string> = {
+  init: "Create a unikernel project: config.ts, unikernel.ml, .gitignore and deno.json (editor).",
   configure:
     "Configure a unikernel: generate main.ml, the dune files, the opam file and a Makefile.",
   query: "Print one generated file or fact (name, packages, opam, files, ...) without writing.",

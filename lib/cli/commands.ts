@@ -389,6 +389,27 @@ export async function runMigrateCommand(
   );
 }
 
+/** Parses and runs `unik init [DIR]`; returns the exit code. */
+export async function runInitCommand(argv: string[], io: CliIO): Promise<number> {
+  const cmd = command({
+    name: "unik init",
+    description: COMMANDS.init,
+    args: {
+      dir: positional({
+        type: optional(string),
+        displayName: "DIR",
+        description: "The project directory, created if needed (default: the current one).",
+      }),
+    },
+    handler: (args) => args,
+  });
+  const result = await runSafely(cmd, argv);
+  if (result._tag === "error") return reportParseError(result.error.config, io);
+  const { runInit } = await import("../commands/init.ts");
+  await runInit(result.value.dir, io);
+  return 0;
+}
+
 /** Prints what cmd-ts said about a command line (help or an error); returns the exit code. */
 function reportParseError(
   config: { message: string; exitCode: number; into: "stdout" | "stderr" },
