@@ -253,6 +253,9 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       io.out(`${UNIK_VERSION}\n`);
       return 0;
     }
+    if (first === "init" || first === "help" && rest[0] === "init") {
+      return await (await loadCommands()).runInitCommand(first === "init" ? rest : ["--help"], io);
+    }
     if (first === "help") {
       const topic = rest[0];
       if (topic === undefined) io.out((await loadCommands()).mainHelp());
@@ -264,9 +267,6 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
         return await runCommand(topic, ["--help"], io);
       } else throw usageError(`unknown help topic ${topic}`, { hint: "try 'unik help topics'" });
       return 0;
-    }
-    if (first === "init" || first === "help" && rest[0] === "init") {
-      return await (await loadCommands()).runInitCommand(first === "init" ? rest : ["--help"], io);
     }
     if (first === "plugin") {
       const writes = ["add", "remove", "update", "allow"].includes(rest[0]) &&

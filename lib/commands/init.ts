@@ -84,26 +84,16 @@ async function exists(path: string): Promise<boolean> {
   try {
     await Deno.lstat(path);
     return true;
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return false;
-    throw e;
+  } catch {
+    return false;
   }
 }
 
 /** Creates a project in `dir` (relative to the working directory, default `.`). */
 export async function runInit(dir: string | undefined, io: CliIO): Promise<void> {
   const target = resolve(io.cwd, dir ?? ".");
-  const files = initFiles(await editorConfig(io.env));
-  const present: string[] = [];
-  for (const name of Object.keys(files)) {
-    if (await exists(join(target, name))) present.push(name);
-  }
   const shown = relative(io.cwd, target) || ".";
-  if (present.length > 0) {
-    throw new UnikError("io", `${shown} already has ${present.join(", ")}: nothing was written`, {
-      hint: "unik init never replaces a file: choose an empty or new directory",
-    });
-  }
+  const files = initFiles(await editorConfig(io.env));
   try {
     await Deno.mkdir(target, { recursive: true });
   } catch (e) {
@@ -112,12 +102,21 @@ export async function runInit(dir: string | undefined, io: CliIO): Promise<void>
   const written: string[] = [];
   try {
     for (const [name, contents] of Object.entries(files)) {
-      // createNew: a file that appeared since the check is not replaced either.
+      // createNew: an existing file is never replaced, even one that appears meanwhile.
       await Deno.writeTextFile(join(target, name), contents, { createNew: true });
       written.push(name);
     }
   } catch (e) {
     for (const name of written) await Deno.remove(join(target, name)).catch(() => {});
+    if (e instanceof Deno.errors.AlreadyExists) {
+      const present: string[] = [];
+      for (const name of Object.keys(files)) {
+        if (await exists(join(target, name))) present.push(name);
+      }
+      throw new UnikError("io", `${shown} already has ${present.join(", ")}: nothing was written`, {
+        hint: "unik init never replaces a file: choose an empty or new directory",
+      });
+    }
     throw new UnikError("io", `cannot write the project in ${shown}: ${(e as Error).message}`, {
       hint: "nothing was left behind; check the directory's permissions and try again",
     });
