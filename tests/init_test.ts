@@ -84,16 +84,6 @@ Deno.test("an initialised project configures for unix", async () => {
   assert.match(await Deno.readTextFile(join(dir, "mirage/main.ml")), /Unikernel\.start/);
 });
 
-Deno.test("deno check accepts the initialised config.ts and unik check agrees", async () => {
-  const dir = await tempProject({});
-  assert.equal((await unik(dir, ["init"])).code, 0);
-  const editor = await denoCheck(dir);
-  assert.ok(editor.success, editor.text);
-  const cache = await Deno.makeTempDir();
-  const r = await unik(dir, ["check"], { UNIK_CACHE_DIR: cache });
-  assert.equal(r.code, 0, r.stderr);
-});
-
 Deno.test("a wrong functor application is the same type error, at its line, in deno check and unik check", async () => {
   const dir = await tempProject({});
   assert.equal((await unik(dir, ["init"])).code, 0);
