@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { REPO, snapshot, unik } from "./helpers.ts";
-import { PLUGIN_FAMILIES } from "../lib/sources.ts";
+import { jsrImports, PLUGIN_FAMILIES } from "../lib/sources.ts";
 
 const dec = new TextDecoder();
 const DENO_JSON = JSON.parse(await Deno.readTextFile(join(REPO, "deno.json")));
@@ -98,6 +98,20 @@ Deno.test("deno.json exports . and every ./plugins/<family>, and maps unik/plugi
   assert.deepEqual(DENO_JSON.exports, expected);
   for (const f of PLUGIN_FAMILIES) {
     assert.equal(DENO_JSON.imports[`unik/plugins/${f}`], `./plugins/${f}.ts`, f);
+  }
+});
+
+Deno.test("the editor imports of a unik run from JSR name only what the package exports", () => {
+  const pkg = `jsr:@unik/unik@${DENO_JSON.version}`;
+  const imports = jsrImports(DENO_JSON.version);
+  assert.equal(imports.unik, pkg);
+  for (const [specifier, target] of Object.entries(imports)) {
+    assert.ok(target.startsWith(pkg), specifier);
+    const subpath = `.${target.slice(pkg.length)}`;
+    assert.ok(subpath in DENO_JSON.exports, `${specifier} -> ${target}`);
+  }
+  for (const f of PLUGIN_FAMILIES) {
+    assert.equal(imports[`unik/plugins/${f}`], imports[`unik/plugins/${f}.ts`], f);
   }
 });
 
