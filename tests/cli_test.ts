@@ -25,7 +25,10 @@ Deno.test("no command, --help and help print the main help listing commands", as
 
 Deno.test("help topics lists the commands", async () => {
   const r = await unik(Deno.cwd(), ["help", "topics"]);
-  assert.equal(r.stdout, "init configure query describe build run clean check migrate plugin help\n");
+  assert.equal(
+    r.stdout,
+    "init configure query describe build run clean check migrate plugin help\n",
+  );
 });
 
 Deno.test("configure --help lists the config's keys with their docs", async () => {
