@@ -9,6 +9,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { copyOf, snapshot, tempProject, unik, unikCommand } from "../helpers.ts";
+import { unikInvocation } from "../../lib/self.ts";
 import { acquireProjectLock } from "../../lib/project_lock.ts";
 import { type FileSystem, JOURNAL, realFs, recoverInterruptedWrite } from "../../lib/write.ts";
 
@@ -28,10 +29,17 @@ function same(a: Files, b: Files): boolean {
   return JSON.stringify([...a]) === JSON.stringify([...b]);
 }
 
-/** The project after `args` ran to completion from `old`. */
-async function outcome(old: Files, args: string[]): Promise<Files> {
+/**
+ * The project after `args` ran to completion from `old`; its generated files call unik as
+ * `unikCommand` (a unik process: `unikInvocation()`).
+ */
+async function outcome(
+  old: Files,
+  args: string[],
+  unikCommand: readonly string[] = ["unik"],
+): Promise<Files> {
   const dir = await tempProject(Object.fromEntries(old));
-  const r = await unik(dir, args);
+  const r = await unik(dir, args, {}, undefined, unikCommand);
   assert.equal(r.code, 0, r.stderr);
   return await snapshot(dir);
 }
@@ -65,7 +73,8 @@ async function killAtEveryStep(
   args: string[],
   options: { reader?: (dir: string, n: number) => Promise<void>; replayed?: boolean } = {},
 ): Promise<{ killed: number; outcomes: Set<string> }> {
-  const fresh = await outcome(old, args);
+  // What the killed unik processes would have written.
+  const fresh = await outcome(old, args, unikInvocation());
   assert.ok(!same(old, fresh), "the command must change the project");
   const outcomes = new Set<string>();
   // A few kills at a time, each in a project directory of its own.
