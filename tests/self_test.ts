@@ -4,7 +4,6 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { REPO, tempProject, unik } from "./helpers.ts";
 import { unikInvocation } from "../lib/self.ts";
-import { shellCommand, shellWord } from "../lib/codegen/shell.ts";
 
 const NOOP = 'import { register } from "unik";\nexport default register("noop", []);\n';
 
@@ -18,15 +17,6 @@ async function recorder(): Promise<{ path: string; log: string }> {
   await Deno.chmod(path, 0o755);
   return { path, log };
 }
-
-Deno.test("a plain word stays as it is; others are single-quoted, quotes included", () => {
-  assert.equal(shellWord("/usr/bin/deno"), "/usr/bin/deno");
-  assert.equal(shellWord("--allow-all"), "--allow-all");
-  assert.equal(shellWord("a b"), "'a b'");
-  assert.equal(shellWord("it's"), `'it'\\''s'`);
-  assert.equal(shellWord("$HOME"), "'$HOME'");
-  assert.equal(shellCommand(["a b", "c"]), "'a b' c");
-});
 
 Deno.test("make clean runs the unik command of configure, whatever its path", async () => {
   const fake = await recorder();
