@@ -374,6 +374,11 @@ const BAD_EXPRESSIONS: [string, string, RegExp][] = [
     'let k = Key.(create "k" Arg.(opt ~stage:`Run int 1 (info [ "k" ])))',
     /1:34: a key of ~stage:`Run is a boot argument/,
   ],
+  [
+    "a build hook of impl",
+    'let d = impl ~dune:(fun _ -> []) "M" job',
+    /1:14: impl's ~dune hook cannot be translated/,
+  ],
   ["a recursive function", "let rec f x = f x", /1:1: recursive definitions \(let rec\)/],
   ["a match guard", "let f x = match x with Some y when y -> 1 | _ -> 2", /1:36: match guards/],
   [
@@ -491,3 +496,12 @@ for (const example of ["http", "littlefs"]) {
     assert.equal(r.code, 0, r.stderr);
   });
 }
+
+Deno.test("migrate of a config.ml outside the working directory configures it in its own", async () => {
+  const root = await tempProject({ "elsewhere/config.ml": HELLO, "here/.keep": "" });
+  const r = await unik(join(root, "here"), ["migrate", "../elsewhere/config.ml"]);
+  assert.equal(r.code, 0, r.stderr);
+  await Deno.stat(join(root, "elsewhere/config.ts"));
+  await Deno.stat(join(root, "elsewhere/mirage/main.ml"));
+  assert.deepEqual([...(await snapshot(join(root, "here"))).keys()], [".keep"]);
+});

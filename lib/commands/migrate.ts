@@ -62,7 +62,7 @@ export async function runMigrate(
   if (errors.length > 0) io.err(`${describeErrors(shown, errors, "warning")}\n`);
   if (options.stdout) {
     io.out(text);
-    return errors.length > 0 ? 3 : 0;
+    return errors.length > 0 ? EXIT_CODES.config : 0;
   }
   try {
     await Deno.writeTextFile(target, text, { createNew: true });
@@ -71,6 +71,9 @@ export async function runMigrate(
       throw new UnikError(
         "io",
         `${targetShown} already exists: unik migrate does not overwrite it`,
+        {
+          hint: "remove or rename it first, or print the translation with --stdout",
+        },
       );
     }
     throw new UnikError("io", `cannot write ${targetShown}: ${(e as Error).message}`);
@@ -79,25 +82,23 @@ export async function runMigrate(
   if (errors.length > 0) {
     io.out(`${errors.length} part(s) were not translated: rewrite the untranslated(...) calls.\n`);
   }
-  if (options.configure === false) return errors.length > 0 ? 3 : 0;
+  if (options.configure === false) return errors.length > 0 ? EXIT_CODES.config : 0;
   const contextText = await Deno.readTextFile(join(dir, "mirage", "context")).catch(() =>
     undefined
   );
   const mirageContext = contextText !== undefined && !contextText.trimStart().startsWith("{");
   const mirageTarget = contextText === undefined ? undefined : targetOfContext(contextText);
+  // Configured from the working directory when config.ts is inside it (as mirage -f does),
+  // else from config.ts's own directory.
+  const fromCwd = !relative(io.cwd, target).startsWith("..");
+  const cwd = fromCwd ? io.cwd : dir;
   const args = [
-    ...(target === join(io.cwd, "config.ts") ? [] : ["-f", relative(io.cwd, target)]),
+    ...(fromCwd && target !== join(io.cwd, "config.ts") ? ["-f", relative(io.cwd, target)] : []),
     ...(mirageTarget ? ["-t", mirageTarget] : []),
   ];
-  const inside = !relative(io.cwd, target).startsWith("..");
-  const cwd = inside ? io.cwd : dir;
-  const finalArgs = inside ? args : (mirageTarget ? ["-t", mirageTarget] : []);
-  io.out(
-    `Configuring it: unik configure${finalArgs.length ? ` ${finalArgs.join(" ")}` : ""}${
-      mirageTarget ? " (the target of mirage/context)" : ""
-    }\n`,
-  );
-  const code = await configure(cwd, finalArgs);
+  const from = mirageTarget ? " (the target of mirage/context)" : "";
+  io.out(`Configuring it: unik configure${args.map((a) => ` ${a}`).join("")}${from}\n`);
+  const code = await configure(cwd, args);
   if (code !== 0) {
     io.err(`${targetShown} was written, but configuring it failed (exit ${code}).\n`);
     if (code === EXIT_CODES.io && mirageContext) {
