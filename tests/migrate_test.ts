@@ -505,3 +505,14 @@ Deno.test("migrate of a config.ml outside the working directory configures it in
   await Deno.stat(join(root, "elsewhere/mirage/main.ml"));
   assert.deepEqual([...(await snapshot(join(root, "here"))).keys()], [".keep"]);
 });
+
+Deno.test("migrate does not write through a config.ts symlink to a file outside the project", async () => {
+  const outside = await Deno.makeTempDir({ prefix: "unik-victim-" });
+  const victim = join(outside, "victim.ts");
+  const dir = await tempProject({ "config.ml": HELLO });
+  await Deno.symlink(victim, join(dir, "config.ts"));
+  const r = await unik(dir, ["migrate"]);
+  assert.equal(r.code, 7);
+  assert.match(r.stderr, /config\.ts already exists/);
+  await assert.rejects(Deno.stat(victim), Deno.errors.NotFound);
+});
