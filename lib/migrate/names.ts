@@ -8,22 +8,11 @@
 /** The module of a name: `unik` or a plugin family (`unik/plugins/<family>.ts`). */
 export type NameSource = "unik" | string;
 
-/** The TypeScript names exported by `unik` that stand for OCaml values of `Mirage`. */
-const UNIK_NAMES = [
-  // The eDSL.
-  "typ",
+/** The module types exported by `unik` (an import of one that a binding shadows ends in `Type`). */
+const TYPES = [
   "job",
   "argv",
   "info",
-  "impl",
-  "main",
-  "register",
-  "noop",
-  "dep",
-  "ifImpl",
-  "matchImpl",
-  "runtimeArg",
-  // Module types.
   "block",
   "kvRo",
   "kvRw",
@@ -53,6 +42,21 @@ const UNIK_NAMES = [
   "mtime",
   "random",
   "reporter",
+];
+
+/** The TypeScript names exported by `unik` that stand for OCaml values of `Mirage`. */
+const UNIK_NAMES = [
+  // The eDSL.
+  "typ",
+  "impl",
+  "main",
+  "register",
+  "noop",
+  "dep",
+  "ifImpl",
+  "matchImpl",
+  "runtimeArg",
+  ...TYPES,
   // Start-up devices.
   "defaultArgv",
   "noArgv",
@@ -71,8 +75,8 @@ const UNIK_NAMES = [
   "runtimeArgs",
 ];
 
-/** The module types among {@link UNIK_NAMES} (an alias for them ends in `Type`). */
-export const TYPE_NAMES: ReadonlySet<string> = new Set(UNIK_NAMES.slice(12, 41).concat(["job"]));
+/** The module types of {@link UNIK_NAMES}. */
+export const TYPE_NAMES: ReadonlySet<string> = new Set(TYPES);
 
 /** The standard devices, by plugin family. */
 export const PLUGIN_NAMES: Readonly<Record<string, readonly string[]>> = {

@@ -922,7 +922,7 @@ class Translator implements Ctx {
         info: full === "Key.target" ? { keyTags: TARGET_TAGS } : {},
       };
     }
-    if (full === "default_network" || !full.includes(".")) {
+    if (!full.includes(".")) {
       const lib = libName(full);
       if (lib) {
         return {
