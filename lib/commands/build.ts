@@ -17,6 +17,7 @@ import { type ConfigureOptions, runConfigure } from "./configure.ts";
 import { runStep, type Step } from "../toolchain/process.ts";
 import { requireTools, targetToolchainNeeds, type ToolNeed } from "../toolchain/needs.ts";
 import { findTarget } from "../../targets/mod.ts";
+import { replaceFile } from "../write.ts";
 import { extraReposOf, readSavedContext } from "./common.ts";
 import { effectiveBuild, sameRemembered, saveRemembered } from "../toolchain/remembered.ts";
 import { showTenderOptions, type TenderOptions } from "../toolchain/tender_options.ts";
@@ -236,7 +237,8 @@ export async function runBuild(
     steps.push({ step: installSwitchDeps(root, opamFile, depext) });
     if (depext) steps.push({ step: monorepo.depext(root, lockFile) });
     steps[steps.length - 1].after = async () => {
-      await Deno.writeTextFile(statePath, JSON.stringify({ ...state, switchFor }) + "\n");
+      // Renamed into place: a link planted at the name is replaced, never written through.
+      await replaceFile(statePath, JSON.stringify({ ...state, switchFor }) + "\n");
       await requireTools(
         needs.filter((n) => n.fromSwitch),
         "the switch dependencies are installed but dune did not run",

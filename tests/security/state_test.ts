@@ -8,7 +8,7 @@
 
 import assert from "node:assert/strict";
 import { join, relative } from "node:path";
-import { copyOf, snapshot, tempProject, unik, unikProcess } from "../helpers.ts";
+import { copyOf, fakeToolchain, snapshot, tempProject, unik, unikProcess } from "../helpers.ts";
 import { sha256 } from "../../lib/digest.ts";
 import { JOURNAL, realFs } from "../../lib/write.ts";
 
@@ -415,4 +415,16 @@ Deno.test("describe --dot -o into a missing directory is a files error", async (
     FILES,
     /cannot write the dot graph to graphs\/g\.dot: its directory does not exist/,
   );
+});
+
+Deno.test("build's state file linked out of the project is replaced, not written through", async () => {
+  const v = await victims();
+  const dir = await copyOf("examples/hello");
+  assert.equal((await unik(dir, ["configure"])).code, 0);
+  await Deno.symlink(join(v.dir, "precious.txt"), join(dir, "mirage/.unik-build.json"));
+  const fake = await fakeToolchain(); // opam and dune stand-ins: no opam repository here
+  const r = await unikProcess(dir, ["build"], fake.env);
+  assert.equal(r.code, 0, r.stderr);
+  await v.check();
+  assert.ok(!(await Deno.lstat(join(dir, "mirage/.unik-build.json"))).isSymlink);
 });
