@@ -550,6 +550,33 @@ async function readJournal(
   return { plan: data as unknown as Plan, phase };
 }
 
+/**
+ * Removes what {@link replaceFile} leaves when killed between its write and its rename (the
+ * temporary `<name>.tmp-<pid>` beside the project's lock file, context and build state). Only
+ * called holding the project lock, so their writers are gone.
+ */
+async function removeReplaceLeftovers(
+  root: string,
+  files: readonly string[],
+  fs: FileSystem,
+): Promise<void> {
+  for (const file of files) {
+    const dir = join(root, dirname(file));
+    const base = file.slice(file.lastIndexOf("/") + 1);
+    let names: string[];
+    try {
+      names = (await Array.fromAsync(Deno.readDir(dir))).map((e) => e.name);
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      if (name.startsWith(`${base}.tmp-`) && /^\d+$/.test(name.slice(base.length + 5))) {
+        await fs.remove(join(dir, name));
+      }
+    }
+  }
+}
+
 /** Options of {@link recoverInterruptedWrite}. */
 export interface RecoverOptions {
   /** The context file of the command (relative), which a journal may name besides the generated files. */
@@ -569,6 +596,12 @@ export async function recoverInterruptedWrite(
   options: RecoverOptions = {},
 ): Promise<"none" | "completed" | "restored"> {
   const fs = options.fs ?? realFs;
+  await removeReplaceLeftovers(root, [
+    "unik.lock",
+    ...(options.context
+      ? [options.context, join(dirname(options.context), ".unik-build.json")]
+      : []),
+  ], fs);
   const journal = join(root, JOURNAL);
   const kind = await entryAt(journal);
   if (kind === "none") {

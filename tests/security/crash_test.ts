@@ -251,3 +251,14 @@ Deno.test("no journal: recovery leaves the project as it is", async () => {
   assert.equal(await recoverInterruptedWrite(dir), "none");
   assert.equal((await snapshot(dir)).size, 2);
 });
+
+Deno.test("a whole-file replacement killed before its rename leaves nothing the next unik keeps", async () => {
+  const dir = await copyOf("tests/fixtures/configs/noop");
+  assert.equal((await unik(dir, ["configure"])).code, 0);
+  const clean = await snapshot(dir);
+  await Deno.writeTextFile(join(dir, "unik.lock.tmp-4242"), '{"lockfile": "half');
+  await Deno.writeTextFile(join(dir, "mirage/context.tmp-4242"), '{"unik": "half');
+  await Deno.writeTextFile(join(dir, "mirage/.unik-build.json.tmp-4242"), "{");
+  assert.equal((await unik(dir, ["configure"])).code, 0);
+  assert.ok(same(await snapshot(dir), clean));
+});
