@@ -18,6 +18,7 @@ import { UnikError } from "./errors.ts";
 import { sha256 } from "./digest.ts";
 import { headerStyleOf, isGenerated } from "./codegen/header.ts";
 import { isContextText } from "./context.ts";
+import { LOCK_FILE } from "./cli/project.ts";
 import {
   assertInsideProject,
   isGeneratedFileOfAnyBuildDir,
@@ -121,6 +122,8 @@ export interface WriteOptions {
   readonly previous?: Readonly<Record<string, string>>;
   /** The context file of the set (relative path): replaced if it holds a saved context. */
   readonly context?: string;
+  /** Files that are unik's whatever they hold (`unik.lock`). */
+  readonly ours?: readonly string[];
   /** The file operations (tests inject failing ones). */
   readonly fs?: FileSystem;
 }
@@ -195,6 +198,7 @@ async function checkPath(root: string, path: string): Promise<void> {
 async function replaceable(path: string, old: string, options: WriteOptions): Promise<boolean> {
   if (headerStyleOf(path) !== "none") return isGenerated(path, old);
   if (path === options.context) return isContextText(old);
+  if (options.ours?.includes(path)) return true;
   const recorded = options.previous?.[path];
   return recorded !== undefined && await sha256(old) === recorded;
 }
@@ -512,7 +516,7 @@ async function readJournal(
     throw refuse("its plan lacks write, remove or dirs");
   }
   const fileOk = (p: unknown): p is string =>
-    isProjectRelative(p) && (isGeneratedFileOfAnyBuildDir(p) || p === context);
+    isProjectRelative(p) && (isGeneratedFileOfAnyBuildDir(p) || p === context || p === LOCK_FILE);
   for (const w of write) {
     if (!fileOk(w?.path) || typeof w.existed !== "boolean" || !HASH.test(w.sha256)) {
       throw refuse(`it would write ${JSON.stringify(w?.path)}, which is not a file unik generates`);

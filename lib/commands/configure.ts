@@ -9,7 +9,7 @@ import type { Configured } from "../configure.ts";
 import { type SavedContext, showContext } from "../context.ts";
 import { sha256 } from "../digest.ts";
 import type { CliIO } from "../cli/io.ts";
-import type { ProjectPaths } from "../cli/project.ts";
+import { LOCK_FILE, type ProjectPaths } from "../cli/project.ts";
 import type { ConfigSession } from "../evaluate/session.ts";
 import type { Withheld } from "../plugins/approval.ts";
 import { type FileToWrite, writeAll } from "../write.ts";
@@ -132,12 +132,20 @@ export async function runConfigure(
   // The previous configuration's files that are not written again are removed in the same
   // journaled step (those changed since unik wrote them are kept).
   const previous = saved?.files ?? {};
-  await writeAll(paths.root, files, { previous, context: contextRel, fs: io.fs });
+  // A new unik.lock is written with them, in the same step: the files that use a plugin are
+  // never there without the lock that records it.
+  const written = [...files];
   if (options.pluginLock?.changed) {
     // Loaded only when there is a lock to write: zod is not needed on the common path.
-    const { writeLock } = await import("../plugins/lock.ts");
-    await writeLock(paths.root, options.pluginLock.lock);
+    const { showLock } = await import("../plugins/lock.ts");
+    written.push({ path: LOCK_FILE, contents: showLock(options.pluginLock.lock) });
   }
+  await writeAll(paths.root, written, {
+    previous,
+    context: contextRel,
+    ours: [LOCK_FILE],
+    fs: io.fs,
+  });
   if (options.announce !== false) print(`${CONFIGURED_MESSAGE}\n`);
   // A new unik.lock is itself an input: the next configure, which reads it, is the one to record.
   // Nor is a configure that withheld contributions replayed: its warning must be shown again.

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { copyOf, snapshot, tempProject, unik, unikCommand } from "../helpers.ts";
 import { unikInvocation } from "../../lib/self.ts";
 import { acquireProjectLock } from "../../lib/project_lock.ts";
+import { startPluginHost } from "../plugin_host.ts";
 import { type FileSystem, JOURNAL, realFs, recoverInterruptedWrite } from "../../lib/write.ts";
 
 type Files = Map<string, string>;
@@ -39,7 +40,8 @@ async function outcome(
   unikCommand: readonly string[] = ["unik"],
 ): Promise<Files> {
   const dir = await tempProject(Object.fromEntries(old));
-  const r = await unik(dir, args, {}, undefined, unikCommand);
+  const cache = await Deno.makeTempDir({ prefix: "unik-cache-" });
+  const r = await unik(dir, args, { UNIK_CACHE_DIR: cache, HOME: cache }, undefined, unikCommand);
   assert.equal(r.code, 0, r.stderr);
   return await snapshot(dir);
 }
@@ -144,11 +146,23 @@ Deno.test("configure killed at every step of a reconfigure: old or new, stale fi
   assert.deepEqual([...outcomes].sort(), ["new", "old"]);
 });
 
-Deno.test("configure killed at every step of a first configure: nothing or everything", async () => {
-  const old = await snapshot(await copyOf("tests/fixtures/configs/noop"));
-  const { killed, outcomes } = await killAtEveryStep(old, ["configure"]);
-  assert.ok(killed >= 15, `only ${killed} steps`);
-  assert.deepEqual([...outcomes].sort(), ["new", "old"]);
+Deno.test("configure killed at every step of a first configure with a URL plugin: its unik.lock too", async () => {
+  // The plugin is served on 127.0.0.1; the lock configure writes is part of the same step.
+  const host = await startPluginHost();
+  try {
+    const old = new Map([[
+      "config.ts",
+      `import { apply, fn, job, main, register } from "unik";
+import { acmeLed, led } from "${host.origin}/acme/led.ts";
+export default register("blinky", [apply(main("Unikernel.Main", fn(led, job)), acmeLed())]);
+`,
+    ]]);
+    const { killed, outcomes } = await killAtEveryStep(old, ["configure"]);
+    assert.ok(killed >= 15, `only ${killed} steps`);
+    assert.deepEqual([...outcomes].sort(), ["new", "old"]);
+  } finally {
+    await host.stop();
+  }
 });
 
 /** The real file system, whose renames fail from the `after`-th on (0-based), for good. */
