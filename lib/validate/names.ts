@@ -5,7 +5,7 @@
  * ```ts
  * import { checkUnikernelName } from "unik/lib/validate/names.ts";
  * checkUnikernelName("hello"); // undefined: fine
- * checkUnikernelName("x$(touch v)"); // "use a letter then letters, digits, ..."
+ * checkUnikernelName("x$(touch v)"); // "must be a letter then letters, digits, ..."
  * ```
  * @module
  */

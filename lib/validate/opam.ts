@@ -5,7 +5,7 @@
  * ```ts
  * import { checkOpamPackageName, checkOpamVersion, opamString } from "unik/lib/validate/opam.ts";
  * checkOpamPackageName("mirage-runtime"); // undefined: fine
- * checkOpamVersion('1.0" {build}'); // "may contain only letters, digits, ..."
+ * checkOpamVersion('1.0" {build}'); // "is not an opam version: use letters, digits, ..."
  * opamString('say "hi"'); // "\"say \\\"hi\\\"\""
  * ```
  * @module
