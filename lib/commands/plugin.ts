@@ -24,7 +24,7 @@ import {
 } from "../plugins/registry.ts";
 import { resolvePlugin } from "../plugins/resolve.ts";
 import { sha256 } from "../digest.ts";
-import { parseWithheldRecord, WITHHELD_FILE } from "../plugins/approval.ts";
+import { parseWithheldRecord, printable, WITHHELD_FILE } from "../plugins/approval.ts";
 
 /** What every plugin subcommand needs. */
 export interface PluginContext {
@@ -222,7 +222,7 @@ function showRecord(r: { kind: string; text: string; device: string; reason: str
   const what = r.kind === "dune"
     ? `dune stanza:\n${r.text.replace(/^/gm, "      ")}`
     : `file mirage/${r.text}`;
-  return `  - ${r.device} (${r.reason}): ${what}\n`;
+  return `${printable(`  - ${r.device} (${r.reason}): ${what}`)}\n`;
 }
 
 /**

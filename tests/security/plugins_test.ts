@@ -345,3 +345,16 @@ Deno.test("a local plugin importing a file outside the project is refused", asyn
   assert.match(r.stderr, /secret\.txt is outside the project/);
   await a.assertSecretNowhere(r);
 });
+
+Deno.test("an endless body of a module the plugin imports is stopped, naming the plugin", async () => {
+  await using a = await attack(() => ledPlugin(`import "./helper.ts";`));
+  const body = endlessBody();
+  a.server.route("/acme/helper.ts", () => body.response());
+  const r = await a.run("configure", "-t", "unix");
+  assert.equal(r.code, 4, r.stderr);
+  assert.match(
+    r.stderr,
+    /plugin http:\/\/127\.0\.0\.1:\d+\/acme\/led\.ts: .*helper\.ts is larger than/,
+  );
+  assert.ok(body.sent < 16 * 1024 * 1024, `the server sent ${body.sent} bytes`);
+});
