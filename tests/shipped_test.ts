@@ -127,7 +127,9 @@ Deno.test("deno task compile embeds every file unik loads by URL at run time", a
   const loaded: string[] = [];
   for (const file of await publishedFiles()) {
     if (!file.endsWith(".ts")) continue;
-    const source = await Deno.readTextFile(join(REPO, file));
+    // Comments may show the pattern too: only code counts.
+    const source = (await Deno.readTextFile(join(REPO, file)))
+      .replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
     for (const m of source.matchAll(/new URL\("([^"]+)", import\.meta\.url\)/g)) {
       if (!m[1].endsWith("/")) loaded.push(join(REPO, dirname(file), m[1]));
     }
