@@ -14,13 +14,13 @@ import { fileExists, LOCK_FILE, type ProjectPaths, projectPaths } from "./lib/cl
 import { acquireProjectLock } from "./lib/project_lock.ts";
 import { JOURNAL, recoverInterruptedWrite } from "./lib/write.ts";
 import { exitCodeOf, formatError, UnikError, usageError } from "./lib/errors.ts";
-import { ConfigSession } from "./lib/evaluate/session.ts";
+import { ConfigSession, SANDBOX_COMMAND } from "./lib/sandbox/mod.ts";
 import { pluginImports } from "./lib/plugins/imports.ts";
 import type { ProjectPlugins } from "./lib/plugins/project.ts";
 import { UNIK_VERSION } from "./lib/version.ts";
 import { COMMANDS } from "./lib/cli/command_names.ts";
 import { cacheDir } from "./lib/cache_dir.ts";
-import { localModuleGraph } from "./lib/evaluate/module_graph.ts";
+import { localModuleGraph } from "./lib/sandbox/mod.ts";
 import {
   applyReplay,
   currentInputs,
@@ -194,7 +194,9 @@ async function evaluateAndRun(
     const opening = ConfigSession.open(paths.configPath, paths.root, {
       plugins: plugins?.plugins,
       timeoutMs: io.env.UNIK_EVAL_TIMEOUT_MS ? Number(io.env.UNIK_EVAL_TIMEOUT_MS) : undefined,
+      heapMb: io.env.UNIK_EVAL_HEAP_MB ? Number(io.env.UNIK_EVAL_HEAP_MB) : undefined,
       modules,
+      output: { out: io.out, err: io.err },
     });
     // Keep a failed command-module load from going unobserved while the worker runs.
     loading.catch(() => {});
@@ -219,7 +221,7 @@ async function evaluateAndRun(
     if (recorder && session) recorder.hermetic = session.hermetic;
     return code;
   } finally {
-    session?.close();
+    await session?.close();
   }
 }
 
@@ -296,4 +298,11 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
   }
 }
 
-if (import.meta.main) Deno.exit(await runCli(Deno.args, processIO()));
+if (import.meta.main) {
+  if (Deno.build.standalone && Deno.args[0] === SANDBOX_COMMAND) {
+    // A compiled unik started as its own sandbox process (see lib/sandbox/process.ts).
+    await (await import("./lib/sandbox/host.ts")).runSandboxHost();
+    Deno.exit(0);
+  }
+  Deno.exit(await runCli(Deno.args, processIO()));
+}

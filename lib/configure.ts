@@ -64,7 +64,7 @@ export interface ConfigureRequest {
   readonly autoSrc?: string;
   /** Stem of the build host's network bridges, for Xen's `.xl` (default `br`). */
   readonly bridge?: string;
-  /** The words that run unik in the Makefile and opam file (default `["unik"]`). */
+  /** The words that run unik, for `make clean` and `x-mirage-configure` (default `unik`). */
   readonly unikCommand?: readonly string[];
 }
 
@@ -169,36 +169,39 @@ function makeInfo(
 
 /** Runs the devices' configure hooks in graph order, collecting files and resources. */
 function runConfigureHooks(order: readonly GraphNode[], info: Info, blocks: Map<string, number>) {
-  const files = new Map<string, string>();
-  const writers = new Map<string, GraphNode>();
+  const files = new Map<
+    string,
+    { name: string; contents: string; from: string; definedIn?: string }
+  >();
   let current: GraphNode | undefined;
   const networks: string[] = [];
-  const ioFor = (from: string): ConfigureIO => ({
+  const io: ConfigureIO = {
     writeFile: (name, contents) => {
       if (name.includes("/") || name === "" || name.startsWith(".")) {
         throw configError(`a device tried to write an invalid file name: ${JSON.stringify(name)}`);
       }
-      requireField(`${from}: generated file name`, name, checkFileName);
-      files.set(name, contents);
-      if (current) writers.set(name, current);
+      files.set(name, {
+        name,
+        contents,
+        from: current?.device.describe() ?? "",
+        definedIn: current?.device.pos?.file,
+      });
     },
     registerNetwork: (name) => {
-      requireField(`${from}: network name`, name, checkResourceName);
       networks.unshift(name);
     },
     registerBlock: (name) => {
-      requireField(`${from}: block device name`, name, checkResourceName);
       const n = blocks.get(name) ?? blocks.size + 1;
       blocks.set(name, n);
       return n;
     },
-  });
+  };
   for (const node of order) {
     const hook = node.device.options.configure;
     if (!hook) continue;
     current = node;
     try {
-      hook(info, ioFor(node.device.describe()));
+      hook(info, io);
     } catch (e) {
       if (e instanceof UnikError) throw e;
       throw configError(`${node.device.describe()}: ${e instanceof Error ? e.message : e}`);
@@ -208,19 +211,64 @@ function runConfigureHooks(order: readonly GraphNode[], info: Info, blocks: Map<
     networks,
     blocks: [...blocks].map(([name, number]) => ({ name, number })),
   };
-  return { files, writers, resources };
+  return { files: [...files.values()], resources };
 }
 
-function contributionOf(kind: BuildContribution["kind"], text: string, node: GraphNode) {
-  return { kind, text, device: node.device.describe(), definedIn: node.device.pos?.file };
+/** Who contributed a piece of a configuration: a device's description (module and place). */
+export type Contributor = string;
+
+/**
+ * What evaluating a configuration yields: everything that needs plugin or config code to
+ * compute, as plain data (the sandbox computes it; unik validates it and generates the files
+ * from it with {@link generateConfiguration}).
+ */
+export interface Evaluation {
+  /** Register name. */
+  readonly name: string;
+  /** The registration's opam `url` source (`"auto"`, `"none"` or a URL). */
+  readonly src: string;
+  /** Target name. */
+  readonly target: string;
+  /** The text of `mirage/main.ml` (the devices' connect code). */
+  readonly mainMl: string;
+  /** Files the devices' configure hooks generated in `mirage/`, in order. */
+  readonly hookFiles: readonly {
+    readonly name: string;
+    readonly contents: string;
+    readonly from: Contributor;
+    /** The module the device is defined in, as the sandbox says. */
+    readonly definedIn?: string;
+  }[];
+  /** The `dune.build` stanzas in graph order; `target` marks where the target's go. */
+  readonly stanzas: readonly (
+    | { readonly kind: "target" }
+    | {
+      readonly kind: "device";
+      readonly text: string;
+      readonly from: Contributor;
+      readonly definedIn?: string;
+    }
+  )[];
+  /** Files the devices install. */
+  readonly installs: readonly {
+    readonly bin: readonly (readonly [string, string])[];
+    readonly etc: readonly string[];
+    readonly from: Contributor;
+  }[];
+  /** Merged packages, sorted. */
+  readonly packages: readonly Package[];
+  /** Libraries linked, sorted. */
+  readonly libraries: readonly string[];
+  /** Networks and blocks the graph registered. */
+  readonly resources: Resources;
 }
 
-/** Configures a registration: every generated file, in memory. */
-export function configure(
+/** Evaluates the parts of a configuration that run device code: see {@link Evaluation}. */
+export function evaluateConfiguration(
   registration: Registration,
   root: Impl<"job">,
   request: ConfigureRequest,
-): Configured {
+): Evaluation {
   const ctx = requestContext(request.keys);
   const targetName = ctx.get(Predefined.target);
   const target = findTarget(targetName) as Target;
@@ -232,22 +280,8 @@ export function configure(
   const libraries = collectLibraries(graph, packages);
   const order = visitOrder(graph);
   const hooks = runConfigureHooks(order, info, blocks);
-
-  const buildDir = dirOf(request.configFile);
-  const mirageDir = `${buildDir}mirage`;
-  const publicName = request.output ?? registration.name;
-  const projectName = request.output ?? `${registration.name}-${targetName}`;
-  const opamName = opamify(projectName);
-  if (opamName === "") throw configError(`cannot make an opam name out of ${projectName}`);
+  const mirageDir = `${dirOf(request.configFile)}mirage`;
   const showFile = fileShower(request.projectRootUrl);
-  const targetInfo: TargetInfo = {
-    name: registration.name,
-    publicName,
-    mainModule: info.mainModule,
-    libraries,
-    bridge: request.bridge ?? "br",
-  };
-
   const initNodes = registration.init.map((i) => graph.nodeOf(i)!).filter((n) => n);
   const mainMl = generateMainMl({
     order,
@@ -258,45 +292,129 @@ export function configure(
     info,
     showFile,
   });
-  const mirageFiles = new Map<string, string>([[`${info.mainModule}.ml`, mainMl]]);
-  for (const [n, c] of target.files(targetInfo, hooks.resources)) mirageFiles.set(n, c);
-  for (const [n, c] of hooks.files) mirageFiles.set(n, c);
-
-  const contributions: BuildContribution[] = [];
-  const stanzas = duneOrder(graph).flatMap((node) => {
-    if (node === graph.root) return target.dune(targetInfo);
-    const own = [...(node.device.options.dune?.(info) ?? [])];
-    for (const text of own) {
-      checkStanzaText(text, node.device.describe());
-      contributions.push(contributionOf("dune", text, node));
-    }
-    return own;
-  });
-  for (const [name, node] of hooks.writers) contributions.push(contributionOf("file", name, node));
-  const install = target.install(targetInfo);
+  type Stanza = Evaluation["stanzas"][number];
+  const stanzas = duneOrder(graph).flatMap((node): Stanza[] =>
+    node === graph.root ? [{ kind: "target" }] : (node.device.options.dune?.(info) ?? [])
+      .map((text) => ({
+        kind: "device",
+        text,
+        from: node.device.describe(),
+        definedIn: node.device.pos?.file,
+      }))
+  );
+  const installs: Evaluation["installs"][number][] = [];
   for (const node of graph.nodes) {
     const extra = node.device.options.install?.(info);
     if (extra) {
-      const from = node.device.describe();
-      const bin = (extra.bin ?? []).map(([a, b]) => [a, b] as [string, string]);
-      try {
-        checkInstall({ bin, etc: extra.etc ?? [] });
-      } catch (e) {
-        throw e instanceof UnikError ? configError(`${from}: ${e.message}`) : e;
-      }
-      install.bin.push(...bin);
-      install.etc.push(...(extra.etc ?? []));
+      installs.push({
+        bin: (extra.bin ?? []).map(([a, b]) => [a, b] as const),
+        etc: [...(extra.etc ?? [])],
+        from: node.device.describe(),
+      });
     }
   }
-  const src = registration.src === "auto"
+  return {
+    name: registration.name,
+    src: registration.src,
+    target: targetName,
+    mainMl,
+    hookFiles: hooks.files,
+    stanzas,
+    installs,
+    packages,
+    libraries,
+    resources: hooks.resources,
+  };
+}
+
+/**
+ * Checks the fields of an evaluation that name files, resources and build rules against their
+ * grammars (lib/validate/): an evaluation comes from the sandbox, where plugin code ran, so it
+ * is checked here, where the files are generated, naming the device each field comes from.
+ */
+function checkEvaluation(evaluation: Evaluation): void {
+  for (const { name, from } of evaluation.hookFiles) {
+    if (name.startsWith(".")) {
+      throw configError(`${from}: generated file name ${JSON.stringify(name)} is hidden`);
+    }
+    requireField(`${from}: generated file name`, name, checkFileName);
+  }
+  for (const name of evaluation.resources.networks) {
+    requireField("network name", name, checkResourceName);
+  }
+  for (const { name } of evaluation.resources.blocks) {
+    requireField("block device name", name, checkResourceName);
+  }
+  for (const s of evaluation.stanzas) if (s.kind === "device") checkStanzaText(s.text, s.from);
+  for (const { bin, etc, from } of evaluation.installs) {
+    try {
+      checkInstall({ bin: bin.map(([a, b]) => [a, b]), etc: [...etc] });
+    } catch (e) {
+      throw e instanceof UnikError ? configError(`${from}: ${e.message}`) : e;
+    }
+  }
+}
+
+/**
+ * Generates every file of a configuration from its evaluation, purely: the Makefile, the opam
+ * file, the dune files, the target's files. Only unik's own code runs here.
+ */
+export function generateConfiguration(
+  evaluation: Evaluation,
+  request: ConfigureRequest,
+): Configured {
+  const targetName = evaluation.target;
+  const target = findTarget(targetName) as Target;
+  const mainModule = request.output ?? "main";
+  const buildDir = dirOf(request.configFile);
+  const mirageDir = `${buildDir}mirage`;
+  const publicName = request.output ?? evaluation.name;
+  const projectName = request.output ?? `${evaluation.name}-${targetName}`;
+  const opamName = opamify(projectName);
+  if (opamName === "") throw configError(`cannot make an opam name out of ${projectName}`);
+  const targetInfo: TargetInfo = {
+    name: evaluation.name,
+    publicName,
+    mainModule,
+    libraries: evaluation.libraries,
+    bridge: request.bridge ?? "br",
+  };
+
+  checkEvaluation(evaluation);
+  const mirageFiles = new Map<string, string>([[`${mainModule}.ml`, evaluation.mainMl]]);
+  for (const [n, c] of target.files(targetInfo, evaluation.resources)) mirageFiles.set(n, c);
+  for (const { name, contents } of evaluation.hookFiles) mirageFiles.set(name, contents);
+
+  const stanzas = evaluation.stanzas.flatMap((s) =>
+    s.kind === "target" ? target.dune(targetInfo) : [s.text]
+  );
+  const contributions: BuildContribution[] = [
+    ...evaluation.stanzas.flatMap((s) =>
+      s.kind === "device"
+        ? [{ kind: "dune" as const, text: s.text, device: s.from, definedIn: s.definedIn }]
+        : []
+    ),
+    ...evaluation.hookFiles.map((f) => ({
+      kind: "file" as const,
+      text: f.name,
+      device: f.from,
+      definedIn: f.definedIn,
+    })),
+  ];
+  const install = target.install(targetInfo);
+  for (const extra of evaluation.installs) {
+    install.bin.push(...extra.bin.map(([a, b]) => [a, b] as [string, string]));
+    install.etc.push(...extra.etc);
+  }
+  const src = evaluation.src === "auto"
     ? request.autoSrc
-    : registration.src === "none"
+    : evaluation.src === "none"
     ? undefined
-    : registration.src;
+    : evaluation.src;
   const queries: Record<string, string> = {
     opam: generateOpam({
-      name: registration.name,
-      packages,
+      name: evaluation.name,
+      packages: evaluation.packages,
       install,
       lockPath: `${mirageDir}/${opamName}.opam.locked`,
       configureArgs: request.argv,
@@ -318,7 +436,7 @@ export function configure(
     "dune-project": generateDuneProject(projectName),
     "dune-workspace": generateDuneWorkspace(target.workspaceContexts),
     "dune.dist": generateDistDune(install.bin.map(([, d]) => d), install.etc, target.context),
-    "main.ml": mainMl,
+    "main.ml": evaluation.mainMl,
   };
   const files: GeneratedFile[] = [];
   const add = (path: string, contents: string) =>
@@ -333,17 +451,26 @@ export function configure(
   add("dune-project", queries["dune-project"]);
   add(`${buildDir}dist/dune`, queries["dune.dist"]);
   return {
-    name: registration.name,
+    name: evaluation.name,
     target: targetName,
     files,
     mirageFiles: [...mirageFiles.keys()].sort(),
-    packages,
-    libraries,
+    packages: evaluation.packages,
+    libraries: evaluation.libraries,
     artifact: `${buildDir}dist/${publicName}${target.extension}`,
     opamFile: `${mirageDir}/${opamName}.opam`,
     opamName,
-    resources: hooks.resources,
+    resources: evaluation.resources,
     queries,
     contributions,
   };
+}
+
+/** Configures a registration in one step (evaluation and generation): every file, in memory. */
+export function configure(
+  registration: Registration,
+  root: Impl<"job">,
+  request: ConfigureRequest,
+): Configured {
+  return generateConfiguration(evaluateConfiguration(registration, root, request), request);
 }

@@ -1,7 +1,7 @@
 /**
  * Configure's replay cache. A configure is a function of unik itself, the command line, a few
  * environment variables and the files it read: config.ts and its local modules (the sandbox
- * may read no others, see evaluate/session.ts), the saved context, unik.lock, and what the
+ * may read no others, see sandbox/session.ts), the saved context, unik.lock, and what the
  * target probed (the git checkout, the host's bridges). When none of them changed since a
  * successful configure, running it again would write the same files and print the same
  * messages, so unik replays those effects without starting the sandbox: this is what makes an

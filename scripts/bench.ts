@@ -11,7 +11,7 @@ import { cpus, totalmem } from "node:os";
 import { apply, fn, type Impl, impl, job, main, register, typ } from "unik";
 import { configure } from "../lib/configure.ts";
 import { projectRoot } from "../lib/project.ts";
-import { ConfigSession } from "../lib/evaluate/session.ts";
+import { ConfigSession } from "../lib/sandbox/mod.ts";
 import { resolveProjectPlugins } from "../lib/plugins/project.ts";
 import { pluginImports } from "../lib/plugins/imports.ts";
 import { startPluginHost } from "../tests/plugin_host.ts";
@@ -219,7 +219,7 @@ export default register("b", [apply(main("App.Make", fn(led, led, job)), acmeLed
       t0 = performance.now();
       const session = await ConfigSession.open(join(dir, `${name}.ts`), dir, { plugins: use });
       open[name].push(performance.now() - t0);
-      session.close();
+      await session.close();
     }
   }
   await host.stop();

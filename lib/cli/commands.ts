@@ -23,7 +23,7 @@ import type { CliIO } from "./io.ts";
 import { type ProjectPaths, projectPaths } from "./project.ts";
 import { type KeyDesc, type KeyValue, parseKeyValue } from "../dsl/key.ts";
 import { exitCodeOf, pluginError, UnikError, usageError } from "../errors.ts";
-import type { ConfigSession } from "../evaluate/session.ts";
+import type { ConfigSession } from "../sandbox/mod.ts";
 import type { ProjectPlugins } from "../plugins/project.ts";
 import type { ReplayRecorder } from "../replay.ts";
 import { runConfigure } from "../commands/configure.ts";

@@ -12,7 +12,7 @@ import { sha256 } from "../digest.ts";
 import { pluginError, UnikError, usageError } from "../errors.ts";
 import type { CliIO } from "../cli/io.ts";
 import type { ProjectPaths } from "../cli/project.ts";
-import type { ConfigSession } from "../evaluate/session.ts";
+import type { ConfigSession } from "../sandbox/mod.ts";
 import { type ConfigureOptions, runConfigure } from "./configure.ts";
 import { runStep, type Step } from "../toolchain/process.ts";
 import { requireTools, targetToolchainNeeds, type ToolNeed } from "../toolchain/needs.ts";

@@ -12,7 +12,7 @@ import { parseContext, type SavedContext } from "../context.ts";
 import { UnikError, usageError } from "../errors.ts";
 import { checkNoControl, requireExtraRepos, requireField } from "../validate/mod.ts";
 import type { ProjectPaths } from "../cli/project.ts";
-import type { ConfigSession } from "../evaluate/session.ts";
+import type { ConfigSession } from "../sandbox/mod.ts";
 import { guessSrc } from "../cli/git_src.ts";
 import type { Lock } from "../plugins/lock.ts";
 import type { ResolvedPlugin } from "../plugins/resolve.ts";

@@ -10,7 +10,7 @@ import { type SavedContext, showContext } from "../context.ts";
 import { sha256 } from "../digest.ts";
 import type { CliIO } from "../cli/io.ts";
 import { LOCK_FILE, type ProjectPaths } from "../cli/project.ts";
-import type { ConfigSession } from "../evaluate/session.ts";
+import type { ConfigSession } from "../sandbox/mod.ts";
 import type { Withheld } from "../plugins/approval.ts";
 import { type FileToWrite, writeAll } from "../write.ts";
 import { configError } from "../errors.ts";

@@ -9,7 +9,7 @@ import { UnikError } from "../errors.ts";
 import { describeText } from "../describe.ts";
 import type { CliIO } from "../cli/io.ts";
 import type { ProjectPaths } from "../cli/project.ts";
-import type { ConfigSession } from "../evaluate/session.ts";
+import type { ConfigSession } from "../sandbox/mod.ts";
 import { type CommonOptions, prepare, readSavedContext, savedValuesNoted } from "./common.ts";
 import { showRemembered } from "../toolchain/remembered.ts";
 

@@ -8,7 +8,7 @@ import { showPackage } from "../dsl/package.ts";
 import { usageError } from "../errors.ts";
 import type { CliIO } from "../cli/io.ts";
 import type { ProjectPaths } from "../cli/project.ts";
-import type { ConfigSession } from "../evaluate/session.ts";
+import type { ConfigSession } from "../sandbox/mod.ts";
 import { type CommonOptions, prepare, readSavedContext, savedValuesNoted } from "./common.ts";
 
 /** What `query` can print. */

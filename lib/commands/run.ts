@@ -10,7 +10,7 @@ import { isAbsolute, join } from "node:path";
 import { configError, UnikError, usageError } from "../errors.ts";
 import type { CliIO } from "../cli/io.ts";
 import type { ProjectPaths } from "../cli/project.ts";
-import type { ConfigSession } from "../evaluate/session.ts";
+import type { ConfigSession } from "../sandbox/mod.ts";
 import type { Configured } from "../configure.ts";
 import type { Target } from "../target.ts";
 import { findTarget } from "../../targets/mod.ts";

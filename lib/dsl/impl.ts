@@ -93,6 +93,11 @@ export interface DeviceOptions {
 
 let nextDeviceId = 1;
 
+/** The id of the last device made (0 before any): devices made later have greater ids. */
+export function lastDeviceId(): number {
+  return nextDeviceId - 1;
+}
+
 /** A device: a module or functor with its requirements. Each {@link impl} call makes a new one. */
 export class Device {
   /** Identity: devices are equal only when they are the same `impl` call's result. */

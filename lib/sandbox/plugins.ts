@@ -1,28 +1,25 @@
 /**
  * Loading verified plugins inside the sandbox. The worker may not import anything by URL, so
  * each plugin module becomes a blob URL made from the text unik verified, with its imports
- * pointing at the blobs of its dependencies; config.ts is loaded the same way, its plugin URLs
- * pointing at facades that re-export the plugin's validated, guarded exports.
+ * pointing at the blobs of its dependencies and at unik's own modules (see resolve.ts);
+ * config.ts's plugin URLs then point at facades that re-export the plugin's validated, guarded
+ * exports. Every function of a plugin's devices runs as that plugin's code (see phase.ts).
  * @module
  */
 
 import { semver } from "../deps/semver.ts";
 import { pluginError, UnikError } from "../errors.ts";
-import { Impl } from "../dsl/impl.ts";
+import { Device, Impl, lastDeviceId } from "../dsl/impl.ts";
 import { Key } from "../dsl/key.ts";
 import { aliasUrl } from "../dsl/pos.ts";
-import {
-  isBuiltinSpecifier,
-  isRelativeSpecifier,
-  isUrlSpecifier,
-  rewriteImports,
-  scanImports,
-} from "../plugins/imports.ts";
+import { rewriteImports, scanImports } from "../plugins/imports.ts";
 import { deviceProblem, formatIssues, MetaSchema } from "../plugins/schema.ts";
 import { setPluginExports } from "../plugins/exports.ts";
 import { UNIK_VERSION } from "../version.ts";
 import type { PluginBundle } from "./protocol.ts";
 import { type LoadedPlugin, owners, pluginLabel } from "./plugin_owners.ts";
+import { isRelative, resolveIn, unikModule } from "./resolve.ts";
+import { asPlugin, enterPhase } from "./phase.ts";
 
 const EXPORTS_MODULE = new URL("../plugins/exports.ts", import.meta.url).href;
 
@@ -30,15 +27,10 @@ function blobOf(source: string): string {
   return URL.createObjectURL(new Blob([source], { type: "application/typescript" }));
 }
 
-function resolveIn(url: string, specifier: string): string {
-  const u = new URL(specifier, url);
-  u.hash = "";
-  return u.href;
-}
-
 /** Turns the modules of a bundle into blob URLs, dependencies first. */
 function moduleBlobs(bundle: PluginBundle): Map<string, string> {
   const blobs = new Map<string, string>();
+  const making = new Set<string>();
   const make = (url: string): string => {
     const done = blobs.get(url);
     if (done) return done;
@@ -46,10 +38,29 @@ function moduleBlobs(bundle: PluginBundle): Map<string, string> {
     if (source === undefined) {
       throw pluginError(`plugin ${bundle.entry}: module ${url} was not verified`);
     }
-    const rewritten = rewriteImports(source, scanImports(source), (s) => {
-      if (isBuiltinSpecifier(s)) return undefined;
-      if (isUrlSpecifier(s) || isRelativeSpecifier(s)) return make(resolveIn(url, s));
-      return undefined;
+    if (making.has(url)) {
+      throw pluginError(`plugin ${bundle.entry}: module ${url} is part of an import cycle`, {
+        hint: "the sandbox loads plugin modules without cycles: report it to its author",
+      });
+    }
+    making.add(url);
+    const sites = scanImports(source);
+    const rewritten = rewriteImports(source, sites, (s) => {
+      const unik = unikModule(s);
+      if (unik) return unik;
+      if (s.startsWith("node:")) return undefined;
+      if (/^https?:/.test(s) || isRelative(s)) {
+        const target = resolveIn(url, s);
+        if (/^https?:/.test(target)) return make(target);
+      }
+      const line = sites.find((site) => site.specifier === s)?.line ?? 1;
+      throw pluginError(
+        `plugin ${bundle.entry}: ${url}:${line}: import ${JSON.stringify(s)} is not allowed`,
+        {
+          hint: "a plugin may import unik, unik/..., node: built-ins and http(s) modules " +
+            "that unik verified",
+        },
+      );
     });
     const blob = blobOf(rewritten);
     aliasUrl(blob, url);
@@ -73,17 +84,19 @@ function isTyp(value: unknown): boolean {
 }
 
 /** The export as config.ts will see it: devices validated, constructors guarded. */
-function guardExport(label: string, name: string, value: unknown): unknown {
+function guardExport(label: string, entry: string, name: string, value: unknown): unknown {
   if (typeof value === "function") {
     const constructor = value as (...args: unknown[]) => unknown;
     const guarded = function (this: unknown, ...args: unknown[]) {
-      const result = constructor.apply(this, args);
+      const before = lastDeviceId();
+      const result = asPlugin(entry, () => constructor.apply(this, args));
       const problem = deviceProblem(result);
       if (problem) {
         throw pluginError(`${label}: export ${name} returned an invalid device: ${problem}`, {
           hint: "the plugin is broken: report it to its author, or pin an earlier version",
         });
       }
+      claimDevices(result as Impl<unknown>, entry, before);
       return result;
     };
     Object.defineProperty(guarded, "name", { value: name });
@@ -92,6 +105,7 @@ function guardExport(label: string, name: string, value: unknown): unknown {
   if (value instanceof Impl) {
     const problem = deviceProblem(value);
     if (problem) throw pluginError(`${label}: export ${name} is an invalid device: ${problem}`);
+    claimDevices(value, entry, 0);
     return value;
   }
   if (value instanceof Key || isTyp(value)) return value;
@@ -100,6 +114,52 @@ function guardExport(label: string, name: string, value: unknown): unknown {
       "device constructors, module types and keys",
     { hint: "the plugin is malformed: report it to its author" },
   );
+}
+
+const HOOKS = ["connect", "dune", "configure", "install"] as const;
+const claimed = new WeakSet<Device>();
+
+/**
+ * Makes the functions of the devices a plugin made (those reachable from `root` with an id
+ * above `after`) run as the plugin's code, so that a plugin looping or exhausting memory in a
+ * hook is named as the culprit.
+ */
+function claimDevices(root: Impl<unknown>, entry: string, after: number): void {
+  const seen = new Set<Impl<unknown>>();
+  const walk = (impl: Impl<unknown>) => {
+    if (seen.has(impl)) return;
+    seen.add(impl);
+    const node = impl.node;
+    if (node.kind === "dev") {
+      const device = node.device;
+      if (device.id > after && !claimed.has(device)) {
+        claimed.add(device);
+        const options: Record<string, unknown> = { ...device.options };
+        for (const hook of HOOKS) {
+          const f = options[hook];
+          if (typeof f === "function") {
+            options[hook] = function (this: unknown, ...args: unknown[]) {
+              return asPlugin(entry, () => f.apply(this, args));
+            };
+          }
+        }
+        try {
+          Object.defineProperty(device, "options", { value: options });
+        } catch {
+          // A device the plugin froze keeps its functions: they are then reported as config.ts's.
+        }
+      }
+      node.args.forEach(walk);
+      node.deps.forEach(walk);
+    } else if (node.kind === "app") {
+      walk(node.head);
+      node.args.forEach(walk);
+    } else {
+      node.branches.forEach(([, b]) => walk(b));
+      walk(node.default);
+    }
+  };
+  walk(root);
 }
 
 function facadeSource(entry: string, names: readonly string[]): string {
@@ -117,7 +177,9 @@ function facadeSource(entry: string, names: readonly string[]): string {
 /** Loads one verified plugin; returns the URL of the facade config.ts imports instead. */
 async function loadPlugin(bundle: PluginBundle): Promise<{ facade: string; plugin: LoadedPlugin }> {
   const blobs = moduleBlobs(bundle);
+  enterPhase(bundle.entry);
   const ns = await import(blobs.get(bundle.entry)!) as Record<string, unknown>;
+  enterPhase(null);
   if (!("meta" in ns)) {
     throw pluginError(`plugin ${bundle.entry} exports no meta`, {
       hint: "a plugin exports `meta = { name, version, description, targets, unik }`",
@@ -145,20 +207,19 @@ async function loadPlugin(bundle: PluginBundle): Promise<{ facade: string; plugi
     if (name !== "default" && !/^[A-Za-z_$][\w$]*$/.test(name)) {
       throw pluginError(`${label}: export name ${JSON.stringify(name)} is not an identifier`);
     }
-    guarded[name] = guardExport(label, name, ns[name]);
+    guarded[name] = guardExport(label, bundle.entry, name, ns[name]);
   }
   setPluginExports(bundle.entry, guarded);
   return { facade: blobOf(facadeSource(bundle.entry, ["meta", ...names])), plugin };
 }
 
 /**
- * Loads the plugins and then config.ts with its plugin imports pointing at them; returns the
- * config's module and the plugins.
+ * Loads the plugins; returns them and, by entry URL, the facade modules config.ts imports
+ * instead of them.
  */
-export async function importWithPlugins(
-  configUrl: string,
+export async function loadPlugins(
   bundles: readonly PluginBundle[],
-): Promise<{ module: Record<string, unknown>; plugins: LoadedPlugin[] }> {
+): Promise<{ facades: Map<string, string>; plugins: LoadedPlugin[] }> {
   const facades = new Map<string, string>();
   const plugins: LoadedPlugin[] = [];
   for (const bundle of bundles) {
@@ -166,16 +227,5 @@ export async function importWithPlugins(
     facades.set(bundle.entry, facade);
     plugins.push(plugin);
   }
-  const source = await Deno.readTextFile(new URL(configUrl));
-  const rewritten = rewriteImports(source, scanImports(source), (s) => {
-    if (isUrlSpecifier(s)) {
-      const facade = facades.get(resolveIn(configUrl, s));
-      if (!facade) throw new UnikError("internal", `plugin ${s} was not resolved`);
-      return facade;
-    }
-    return isRelativeSpecifier(s) ? resolveIn(configUrl, s) : undefined;
-  });
-  const blob = blobOf(rewritten);
-  aliasUrl(blob, configUrl);
-  return { module: await import(blob), plugins };
+  return { facades, plugins };
 }

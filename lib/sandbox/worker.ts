@@ -1,6 +1,8 @@
 /**
- * The sandboxed side of config evaluation: imports config.ts (with the permissions the parent
- * gave this worker: read the project and unik, nothing else), then configures in memory.
+ * The sandboxed side of config evaluation, a permission-less Worker inside the sandbox process
+ * (see host.ts): imports config.ts (it may read config.ts's local modules or the project, and
+ * unik, nothing else), then evaluates what needs device code, and posts it as plain data. unik
+ * validates what it posts and generates the files itself (see session.ts).
  * @module
  */
 
@@ -9,18 +11,22 @@ import { notices } from "../dsl/impl.ts";
 import { Registration } from "../register.ts";
 import { projectRoot } from "../project.ts";
 import { collectKeys } from "../graph/collect.ts";
-import { configure, requestContext } from "../configure.ts";
+import { evaluateConfiguration, requestContext } from "../configure.ts";
 import { describeDot } from "../describe.ts";
 import { frameIn, unaliasText, userFrameOf } from "../dsl/pos.ts";
 import type { Impl } from "../dsl/impl.ts";
-import type { PluginBundle, Reply, Request } from "./protocol.ts";
+import type { PluginBundle, Request } from "./protocol.ts";
 import { type LoadedPlugin, pluginLabel, pluginOfModule } from "./plugin_owners.ts";
+import { importConfig } from "./config_modules.ts";
+import { enterPhase } from "./phase.ts";
 
 interface Scope {
   onmessage: ((e: MessageEvent<Request>) => void) | null;
-  postMessage(message: Reply): void;
+  postMessage(message: unknown): void;
 }
 const scope = globalThis as unknown as Scope;
+// Taken before config.ts runs (it may replace the global one; unik checks every reply anyway).
+const postReply = scope.postMessage.bind(scope);
 
 let loaded: {
   registration: Registration;
@@ -107,9 +113,11 @@ function toUnikError(error: unknown, configUrl: string): UnikError {
 
 async function load(configUrl: string, bundles: readonly PluginBundle[]): Promise<unknown> {
   notices.length = 0;
-  const { module: mod, plugins } = bundles.length === 0
-    ? { module: await import(configUrl), plugins: [] }
-    : await (await import("./plugins.ts")).importWithPlugins(configUrl, bundles);
+  const { facades, plugins } = bundles.length === 0
+    ? { facades: new Map<string, string>(), plugins: [] }
+    : await (await import("./plugins.ts")).loadPlugins(bundles);
+  enterPhase(null);
+  const mod = await importConfig(configUrl, facades);
   const registration = mod.default;
   if (!(registration instanceof Registration)) {
     throw configError("the configuration registers nothing", {
@@ -140,13 +148,13 @@ function handle(request: Request): Promise<unknown> | unknown {
   if (request.type === "load") return load(request.configUrl, request.plugins);
   if (!loaded) throw new UnikError("internal", "no configuration loaded");
   checkPluginTargets(loaded.plugins, request.request.keys.target);
-  if (request.type === "configure") {
-    return configure(loaded.registration, loaded.root, request.request);
+  if (request.type === "evaluate") {
+    return evaluateConfiguration(loaded.registration, loaded.root, request.request);
   }
   const ctx = requestContext(request.keys);
   return {
-    configured: request.eval
-      ? configure(loaded.registration, loaded.root, request.request)
+    evaluation: request.eval
+      ? evaluateConfiguration(loaded.registration, loaded.root, request.request)
       : undefined,
     dot: request.dot ? describeDot(loaded.root, ctx, request.eval) : undefined,
   };
@@ -247,12 +255,14 @@ scope.onmessage = async (e: MessageEvent<Request>) => {
   const configUrl = e.data.type === "load" ? e.data.configUrl : loaded?.configUrl ?? "";
   try {
     const value = await handle(e.data);
-    scope.postMessage({ ok: true, value, nondeterministic, readFiles });
+    enterPhase(null);
+    postReply({ type: "done", value, nondeterministic, readFiles });
   } catch (error) {
+    enterPhase(null);
     // A refusal from outside the watched calls (an import, say) counts as a read too.
     if (isReadDenied(error)) readFiles = true;
-    scope.postMessage({
-      ok: false,
+    postReply({
+      type: "failed",
       error: errorToData(toUnikError(error, configUrl)),
       nondeterministic,
       readFiles,

@@ -1,0 +1,57 @@
+/**
+ * How unik starts the sandbox process (host.ts). Run from sources, it is Deno itself with no
+ * configuration, lock file or prompt, modules only from the cache and never from the network
+ * (`--cached-only`: a computed `import("npm:...")` fails without a request; `--no-remote`:
+ * no http(s) or jsr: module), reads only of the project and of unik's sources, and a heap
+ * limit. Compiled (`deno compile`), Deno.execPath() is unik itself, so the sandbox is the same
+ * binary started with the hidden {@link SANDBOX_COMMAND}; its permissions are the binary's,
+ * which is why the Worker inside (no permission at all but reads) is the layer that holds
+ * there. `Deno.build.standalone` is true exactly in a binary made by `deno compile`.
+ * @module
+ */
+
+import { fileURLToPath } from "node:url";
+
+/** The hidden first argument that makes a compiled unik run as its own sandbox process. */
+export const SANDBOX_COMMAND = "__unik_sandbox";
+
+/** The heap limit of the sandbox process (MiB), by default (UNIK_EVAL_HEAP_MB overrides it). */
+export const EVAL_HEAP_MB = 1024;
+
+const HOST = new URL("./host.ts", import.meta.url);
+const UNIK_ROOT = new URL("../../", import.meta.url);
+
+/** unik's own sources, when they are files (always but when run from a remote URL). */
+export const UNIK_SOURCES: string | undefined = UNIK_ROOT.protocol === "file:"
+  ? fileURLToPath(UNIK_ROOT)
+  : undefined;
+
+/** Environment variables the sandbox process gets: where Deno's cache is, nothing else. */
+const PASSED_ENV = ["DENO_DIR", "HOME", "XDG_CACHE_HOME", "NPM_CONFIG_REGISTRY", "NO_COLOR"];
+
+/** The program, arguments and environment of a sandbox process that may read `read`. */
+export function sandboxCommand(
+  read: readonly string[],
+  heapMb: number,
+): { program: string; args: string[]; env: Record<string, string> } {
+  const v8 = `--max-old-space-size=${heapMb}`;
+  const env: Record<string, string> = { DENO_NO_UPDATE_CHECK: "1", DENO_V8_FLAGS: v8 };
+  for (const name of PASSED_ENV) {
+    const value = Deno.env.get(name);
+    if (value !== undefined) env[name] = value;
+  }
+  if (Deno.build.standalone) return { program: Deno.execPath(), args: [SANDBOX_COMMAND], env };
+  const args = [
+    "run",
+    "--no-config",
+    "--no-lock",
+    "--cached-only",
+    ...(HOST.protocol === "file:" ? ["--no-remote"] : []),
+    "--no-prompt",
+    "--unstable-worker-options",
+    `--allow-read=${read.join(",")}`,
+    `--v8-flags=${v8}`,
+    HOST.protocol === "file:" ? fileURLToPath(HOST) : HOST.href,
+  ];
+  return { program: Deno.execPath(), args, env };
+}
