@@ -9,9 +9,17 @@
  */
 
 import { aliasUrl } from "../dsl/pos.ts";
-import { rewriteImports, scanImports } from "../plugins/imports.ts";
+import { rewriteImports } from "../plugins/imports.ts";
 import { configError } from "../errors.ts";
-import { isCodeModule, isRelative, refusedImport, resolveIn, unikModule } from "./resolve.ts";
+import {
+  importSites,
+  isCodeModule,
+  isRelative,
+  refusedImport,
+  resolveIn,
+  unikModule,
+  withModuleUrl,
+} from "./resolve.ts";
 
 // Taken before the worker watches the config's own file reads: loading modules is not one.
 const readTextFile = Deno.readTextFile.bind(Deno);
@@ -40,13 +48,13 @@ export async function importConfig(
     }
     loading.add(url);
     const source = await readTextFile(new URL(url));
-    const sites = scanImports(source);
+    const sites = importSites(source);
     const targets = new Map<string, string>();
     for (const { specifier, line } of sites) {
       if (targets.has(specifier)) continue;
       targets.set(specifier, await targetOf(specifier, url, line));
     }
-    const blob = blobOf(rewriteImports(source, sites, (s) => targets.get(s)));
+    const blob = blobOf(withModuleUrl(rewriteImports(source, sites, (s) => targets.get(s)), url));
     aliasUrl(blob, url);
     blobs.set(url, blob);
     return blob;

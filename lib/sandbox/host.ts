@@ -67,8 +67,9 @@ export async function runSandboxHost(): Promise<void> {
     try {
       json = JSON.stringify(e.data);
     } catch { /* reported below */ }
-    if (json === undefined) send({ type: "crash", message: "the sandbox sent a malformed message" });
-    else writeOut(`\n${setup.nonce}${json}\n`);
+    if (json === undefined) {
+      send({ type: "crash", message: "the sandbox sent a malformed message" });
+    } else writeOut(`\n${setup.nonce}${json}\n`);
   };
   worker.onerror = (e: ErrorEvent) => {
     e.preventDefault();

@@ -8,17 +8,17 @@
  */
 
 import { semver } from "../deps/semver.ts";
-import { pluginError, UnikError } from "../errors.ts";
-import { Device, Impl, lastDeviceId } from "../dsl/impl.ts";
+import { pluginError } from "../errors.ts";
+import { type Device, Impl, lastDeviceId } from "../dsl/impl.ts";
 import { Key } from "../dsl/key.ts";
 import { aliasUrl } from "../dsl/pos.ts";
-import { rewriteImports, scanImports } from "../plugins/imports.ts";
+import { rewriteImports } from "../plugins/imports.ts";
 import { deviceProblem, formatIssues, MetaSchema } from "../plugins/schema.ts";
 import { setPluginExports } from "../plugins/exports.ts";
 import { UNIK_VERSION } from "../version.ts";
 import type { PluginBundle } from "./protocol.ts";
 import { type LoadedPlugin, owners, pluginLabel } from "./plugin_owners.ts";
-import { isRelative, resolveIn, unikModule } from "./resolve.ts";
+import { importSites, isRelative, resolveIn, unikModule, withModuleUrl } from "./resolve.ts";
 import { asPlugin, enterPhase } from "./phase.ts";
 
 const EXPORTS_MODULE = new URL("../plugins/exports.ts", import.meta.url).href;
@@ -44,14 +44,15 @@ function moduleBlobs(bundle: PluginBundle): Map<string, string> {
       });
     }
     making.add(url);
-    const sites = scanImports(source);
+    const sites = importSites(source);
     const rewritten = rewriteImports(source, sites, (s) => {
       const unik = unikModule(s);
       if (unik) return unik;
       if (s.startsWith("node:")) return undefined;
-      if (/^https?:/.test(s) || isRelative(s)) {
+      if (/^(https?|file):/.test(s) || isRelative(s)) {
+        // Only modules unik fetched and verified for this plugin (lib/plugins/ decides which).
         const target = resolveIn(url, s);
-        if (/^https?:/.test(target)) return make(target);
+        if (Object.hasOwn(bundle.sources, target)) return make(target);
       }
       const line = sites.find((site) => site.specifier === s)?.line ?? 1;
       throw pluginError(
@@ -62,7 +63,7 @@ function moduleBlobs(bundle: PluginBundle): Map<string, string> {
         },
       );
     });
-    const blob = blobOf(rewritten);
+    const blob = blobOf(withModuleUrl(rewritten, url));
     aliasUrl(blob, url);
     owners.set(url, { entry: bundle.entry });
     blobs.set(url, blob);

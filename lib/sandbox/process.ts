@@ -26,18 +26,32 @@ export const UNIK_SOURCES: string | undefined = UNIK_ROOT.protocol === "file:"
   ? fileURLToPath(UNIK_ROOT)
   : undefined;
 
-/** Environment variables the sandbox process gets: where Deno's cache is, nothing else. */
-const PASSED_ENV = ["DENO_DIR", "HOME", "XDG_CACHE_HOME", "NPM_CONFIG_REGISTRY", "NO_COLOR"];
+/**
+ * Environment variables the sandbox process gets: where Deno's cache is, and PATH (so that a
+ * refused program is reported as refused rather than as not found). The Worker reads none.
+ */
+const PASSED_ENV = [
+  "DENO_DIR",
+  "HOME",
+  "XDG_CACHE_HOME",
+  "NPM_CONFIG_REGISTRY",
+  "NO_COLOR",
+  "PATH",
+];
 
-/** The program, arguments and environment of a sandbox process that may read `read`. */
+/**
+ * The program, arguments and environment of a sandbox process that may read `read`; its
+ * environment is taken from `from` (default: unik's own).
+ */
 export function sandboxCommand(
   read: readonly string[],
   heapMb: number,
+  from: Readonly<Record<string, string>> = Deno.env.toObject(),
 ): { program: string; args: string[]; env: Record<string, string> } {
   const v8 = `--max-old-space-size=${heapMb}`;
   const env: Record<string, string> = { DENO_NO_UPDATE_CHECK: "1", DENO_V8_FLAGS: v8 };
   for (const name of PASSED_ENV) {
-    const value = Deno.env.get(name);
+    const value = from[name];
     if (value !== undefined) env[name] = value;
   }
   if (Deno.build.standalone) return { program: Deno.execPath(), args: [SANDBOX_COMMAND], env };

@@ -8,6 +8,7 @@
  */
 
 import { configError, type UnikError } from "../errors.ts";
+import { type ImportSite, scanImports } from "../plugins/imports.ts";
 
 const UNIK_ROOT = new URL("../../", import.meta.url);
 
@@ -51,4 +52,52 @@ export function refusedImport(
     hint: "config.ts and plugins may import unik, unik/..., unik/plugins/<family>, node: " +
       "built-ins, their own relative modules and plugins by http(s) URL (which unik verifies)",
   });
+}
+
+/**
+ * `source` with `import.meta.url`, `.filename` and `.dirname` replaced by those of `url`: a
+ * module loaded from a blob URL still finds its neighbours (`new URL("./x", import.meta.url)`).
+ */
+export function withModuleUrl(source: string, url: string): string {
+  const file = url.startsWith("file:") ? decodeURIComponent(new URL(url).pathname) : undefined;
+  return source.replace(/\bimport\.meta\.(url|filename|dirname)\b/g, (_whole, field) => {
+    if (field === "url") return JSON.stringify(url);
+    if (file === undefined) return "undefined";
+    return JSON.stringify(field === "filename" ? file : file.slice(0, file.lastIndexOf("/")));
+  });
+}
+
+/** Offsets of the opening quote of every string literal of `source` (comments skipped). */
+function stringStarts(source: string): Set<number> {
+  const starts = new Set<number>();
+  let i = 0;
+  while (i < source.length) {
+    const c = source[i];
+    if (c === "/" && source[i + 1] === "/") {
+      while (i < source.length && source[i] !== "\n") i++;
+    } else if (c === "/" && source[i + 1] === "*") {
+      const end = source.indexOf("*/", i + 2);
+      i = end < 0 ? source.length : end + 2;
+    } else if (c === '"' || c === "'" || c === "`") {
+      starts.add(i);
+      i++;
+      while (i < source.length && source[i] !== c) {
+        if (source[i] === "\\") i++;
+        else if (c !== "`" && source[i] === "\n") break;
+        i++;
+      }
+      i++;
+    } else i++;
+  }
+  return starts;
+}
+
+/**
+ * The import sites of `source` whose specifier is a string literal of its own: an
+ * import-looking text inside another string (`"import '/'"`) is not an import and is left
+ * alone, neither rewritten nor refused.
+ */
+export function importSites(source: string): ImportSite[] {
+  const starts = stringStarts(source);
+  return scanImports(source).filter((site) => starts.has(site.start - 1));
 }

@@ -67,6 +67,8 @@ export interface OpenOptions {
   readonly modules?: readonly string[];
   /** Where what the config prints goes (default: nowhere). */
   readonly output?: SandboxOutput;
+  /** The environment the sandbox process's Deno settings come from (default: unik's own). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** One running sandbox process and the request it answers. */
@@ -87,13 +89,16 @@ class SandboxProcess {
     workerRead: readonly string[],
     processRead: readonly string[],
     heapMb: number,
+    cwd: string,
     output?: SandboxOutput,
+    baseEnv?: Readonly<Record<string, string>>,
   ) {
-    const { program, args, env } = sandboxCommand(processRead, heapMb);
+    const { program, args, env } = sandboxCommand(processRead, heapMb, baseEnv);
     this.#output = output;
     this.#child = new Deno.Command(program, {
       args,
       env,
+      cwd,
       clearEnv: true,
       stdin: "piped",
       stdout: "piped",
@@ -102,7 +107,11 @@ class SandboxProcess {
     this.#stdin = this.#child.stdin.getWriter();
     this.#exited = this.#child.status;
     this.#pumps = [this.#readStdout(), this.#readStderr()];
-    this.#exited.then((status) => this.#died(status));
+    // Once its output is read to the end: an out-of-memory report comes just before the exit.
+    this.#exited.then(async (status) => {
+      await Promise.all(this.#pumps).catch(() => {});
+      this.#died(status);
+    });
     this.#send(`${JSON.stringify({ nonce: this.#nonce, read: workerRead })}\n`);
   }
 
@@ -202,7 +211,9 @@ class SandboxProcess {
           "look for unbounded allocations (UNIK_EVAL_HEAP_MB sets the limit, in MiB)",
         )
         : this.#blame(
-          `stopped the sandbox (${status.signal ? `signal ${status.signal}` : `exit code ${status.code}`})`,
+          `stopped the sandbox (${
+            status.signal ? `signal ${status.signal}` : `exit code ${status.code}`
+          })`,
         ),
     );
   }
@@ -296,7 +307,9 @@ export class ConfigSession {
       [...read, ...unik],
       processRead,
       this.#options.heapMb ?? EVAL_HEAP_MB,
+      this.#projectRoot,
       this.#options.output,
+      this.#options.env,
     );
     this.#sandbox.knownPlugins = new Set((this.#options.plugins ?? []).map((p) => p.entry));
     try {
@@ -305,7 +318,10 @@ export class ConfigSession {
           type: "load",
           configUrl: this.#configUrl,
           projectRootUrl: pathToFileURL(`${this.#projectRoot}/`).href,
-          plugins: [...(this.#options.plugins ?? [])],
+          plugins: (this.#options.plugins ?? []).map((p) => ({
+            entry: p.entry,
+            sources: p.sources,
+          })),
         }, LoadedSchema),
       );
     } catch (e) {
