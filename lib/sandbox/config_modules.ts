@@ -63,7 +63,7 @@ export async function importConfig(
     const unik = unikModule(specifier);
     if (unik) return unik;
     if (specifier.startsWith("node:")) return specifier;
-    if (/^https?:/.test(specifier)) {
+    if (/^(https?|file):/.test(specifier)) {
       const facade = facades.get(resolveIn(url, specifier));
       if (facade) return facade;
       throw refusedImport(
