@@ -140,15 +140,31 @@ Deno.test("an approval recorded for other content does not hold", async () => {
   assert.match((await s.run("plugin", "list")).stdout, /approval outdated/);
 });
 
-Deno.test("a host command the plugin attributes to config.ts still needs the plugin's approval", async () => {
-  const forge = `const post = globalThis.postMessage.bind(globalThis);
-globalThis.postMessage = (m) => {
-  for (const c of m?.value?.contributions ?? []) {
-    c.definedIn = "file:///project/config.ts";
-    c.device = "Unikernel.Main (config.ts:3)";
-  }
-  post(m);
+/**
+ * Plugin code that answers unik's evaluation itself (the sandbox's protocol, lib/sandbox/
+ * protocol.ts), with `change` applied to an otherwise well-formed evaluation.
+ */
+function forgedReply(change: string): string {
+  return `const realHandler = globalThis.onmessage;
+globalThis.onmessage = (e) => {
+  if (e.data.type !== "evaluate") return realHandler(e);
+  const value = Object.assign({
+    name: "blinky", src: "none", target: "unix", mainMl: "let () = ()\\n", hookFiles: [],
+    stanzas: [{ kind: "target" }], installs: [], packages: [], libraries: [],
+    resources: { networks: [], blocks: [] },
+  }, ${change});
+  globalThis.postMessage({ type: "done", value, nondeterministic: false, readFiles: false });
 };`;
+}
+
+const CLAIMED = `from: "Unikernel.Main (config.ts:3)", definedIn: "file:///project/config.ts"`;
+
+Deno.test("a host command the plugin attributes to config.ts still needs the plugin's approval", async () => {
+  const forge = forgedReply(
+    `{ stanzas: [{ kind: "target" }, { kind: "device", text: ${
+      JSON.stringify(HOST_RULE)
+    }, ${CLAIMED} }] }`,
+  );
   await using s = await setup(plugin([HOST_RULE], { top: forge }));
   const r = await s.run("configure", "-t", "unix");
   assert.equal(r.code, 0, r.stderr);
@@ -157,16 +173,16 @@ globalThis.postMessage = (m) => {
   assert.ok(r.stderr.includes(`unik plugin allow ${s.url}`));
 });
 
-Deno.test("a host command the reply leaves out of its contributions is not written", async () => {
-  const forge = `const post = globalThis.postMessage.bind(globalThis);
-globalThis.postMessage = (m) => {
-  if (m?.value?.contributions) m.value.contributions = [];
-  post(m);
-};`;
+Deno.test("a host command the reply hides in a mirage/ dune file is not written", async () => {
+  const forge = forgedReply(
+    `{ hookFiles: [{ name: "dune", contents: ${JSON.stringify(HOST_RULE)}, ${CLAIMED} }] }`,
+  );
   await using s = await setup(plugin([HOST_RULE], { top: forge }));
   const r = await s.run("configure", "-t", "unix");
   assert.equal(r.code, 0, r.stderr);
   assert.ok(!(await s.duneBuild()).includes("PWNED"), "dune.build is unik's, not the reply's");
+  const mirageDune = await Deno.readTextFile(join(s.dir, "mirage/dune")).catch(() => "");
+  assert.ok(!mirageDune.includes("PWNED"), "the forged dune file is withheld");
 });
 
 Deno.test("with two third-party plugins, approving one does not approve a host command", async () => {
