@@ -2,17 +2,15 @@
  * The files a configure may write, checked after unik generated them from the sandbox's
  * evaluation: the Makefile, dune-project and dune-workspace at the root; dune, dune.build,
  * dune.config and dist/dune in the build directory; plain names in its mirage/. Every path is
- * relative and normalised, and written only where no directory on the way is a link out of
- * the project. The names that come from the sandbox (register name, hook files) are validated
- * by protocol.ts already: this is the last check, on what is about to be written.
+ * relative and normalised (links out of the project are write.ts's to refuse). The names that
+ * come from the sandbox (register name, hook files) are validated by protocol.ts already: this
+ * is the last check, on what unik generated from them.
  * @module
  */
 
-import { dirname, join } from "node:path";
 import { UnikError } from "../errors.ts";
 import { checkFileName } from "../validate/mod.ts";
 import type { Configured } from "../configure.ts";
-import { isInside } from "./read_scope.ts";
 
 /** Whether `name` may be a file of mirage/: a file name (lib/validate's grammar), not hidden. */
 function isMirageName(name: string): boolean {
@@ -53,31 +51,4 @@ export function checkGeneratedSet(configured: Configured, configFile: string): v
     seen.add(path);
   }
   if (!isGeneratedPath(configured.opamFile, buildDir)) throw bad(configured.opamFile);
-}
-
-/**
- * Throws (exit 7) when writing `paths` (relative to `root`) would go through a directory that
- * is a link out of the project: each one's deepest existing directory must be inside it.
- */
-export function checkWriteTargets(root: string, paths: readonly string[]): void {
-  const realRoot = Deno.realPathSync(root);
-  for (const path of paths) {
-    let dir = dirname(join(root, path));
-    for (;;) {
-      try {
-        const real = Deno.realPathSync(dir);
-        if (!isInside(realRoot, real)) {
-          throw new UnikError("io", `cannot write ${path}: ${dir} leads out of the project`, {
-            hint: "remove the link: unik writes only inside the project",
-          });
-        }
-        break;
-      } catch (e) {
-        if (!(e instanceof Deno.errors.NotFound)) throw e;
-        const up = dirname(dir);
-        if (up === dir) break;
-        dir = up;
-      }
-    }
-  }
 }

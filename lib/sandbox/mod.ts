@@ -21,6 +21,5 @@
 export { ConfigSession, EVAL_TIMEOUT_MS, type OpenOptions, type SandboxOutput } from "./session.ts";
 export { EVAL_HEAP_MB, SANDBOX_COMMAND } from "./process.ts";
 export { localModuleGraph } from "./module_graph.ts";
-export { checkWriteTargets } from "./generated_set.ts";
 export { stripControl } from "./sanitize.ts";
 export type { Loaded, PluginBundle } from "./protocol.ts";
