@@ -49,12 +49,16 @@ export function sandboxCommand(
   from: Readonly<Record<string, string>> = Deno.env.toObject(),
 ): { program: string; args: string[]; env: Record<string, string> } {
   const v8 = `--max-old-space-size=${heapMb}`;
-  const env: Record<string, string> = { DENO_NO_UPDATE_CHECK: "1", DENO_V8_FLAGS: v8 };
+  const env: Record<string, string> = { DENO_NO_UPDATE_CHECK: "1" };
   for (const name of PASSED_ENV) {
     const value = from[name];
     if (value !== undefined) env[name] = value;
   }
-  if (Deno.build.standalone) return { program: Deno.execPath(), args: [SANDBOX_COMMAND], env };
+  if (Deno.build.standalone) {
+    // A compiled binary takes no --v8-flags argument; Deno reads them from the environment.
+    env.DENO_V8_FLAGS = v8;
+    return { program: Deno.execPath(), args: [SANDBOX_COMMAND], env };
+  }
   const args = [
     "run",
     "--no-config",

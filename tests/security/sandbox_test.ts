@@ -383,7 +383,10 @@ export const meta = { name: "hostile", version: "0.1.0" };
 `;
 // Time enough for the sandbox to start on a busy machine; memory to fill quickly.
 const LIMITS = { UNIK_EVAL_TIMEOUT_MS: "6000", UNIK_EVAL_HEAP_MB: "64" };
-const HOG = `const hog: unknown[] = []; for (;;) hog.push(new Array(1e6).fill(hog.length));`;
+// About 320 MiB: more than the limit the tests set, well within what the sandbox would otherwise
+// allow, so these tests fail if the limit is not applied.
+const HOG =
+  `const hog: unknown[] = []; for (let i = 0; i < 40; i++) hog.push(new Array(1e6).fill(i));`;
 
 Deno.test("a config exhausting memory is stopped: exit 3, project and lock as they were", async () => {
   const a = await attack(() => ({
