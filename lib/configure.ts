@@ -180,6 +180,9 @@ function runConfigureHooks(order: readonly GraphNode[], info: Info, blocks: Map<
       if (name.includes("/") || name === "" || name.startsWith(".")) {
         throw configError(`a device tried to write an invalid file name: ${JSON.stringify(name)}`);
       }
+      // Checked here to name the device for an honest config; unik checks again outside the
+      // sandbox (checkEvaluation), where a forged evaluation cannot skip it.
+      requireField(`${current?.device.describe()}: generated file name`, name, checkFileName);
       files.set(name, {
         name,
         contents,
@@ -188,9 +191,11 @@ function runConfigureHooks(order: readonly GraphNode[], info: Info, blocks: Map<
       });
     },
     registerNetwork: (name) => {
+      requireField(`${current?.device.describe()}: network name`, name, checkResourceName);
       networks.unshift(name);
     },
     registerBlock: (name) => {
+      requireField(`${current?.device.describe()}: block device name`, name, checkResourceName);
       const n = blocks.get(name) ?? blocks.size + 1;
       blocks.set(name, n);
       return n;

@@ -261,7 +261,7 @@ import {
   checkResourceName,
   parseStanzas,
   requireField,
-} from "unik/lib/validate/mod.ts";
+} from "../lib/validate/mod.ts";
 
 /** How deep the build directory (where dune.build lives) is below the project root. */
 function buildDepth(info: Info): number {
