@@ -133,6 +133,21 @@ Deno.test({
   },
 });
 
+Deno.test("the opam file's x-mirage-configure configures again with no unik on the PATH", async () => {
+  const unik = await once();
+  const dir = join(await userDir(), "hello");
+  assert.ok((await unik.run(dirname(dir), "unik", ["init", "hello"])).success);
+  const first = await unik.run(dir, "unik", ["configure", "-t", "unix"]);
+  assert.ok(first.success, text(first));
+  const opam = await Deno.readTextFile(join(dir, "mirage/hello-unix.opam"));
+  const m = /^x-mirage-configure: \["sh" "-exc" (".*")\]$/m.exec(opam);
+  assert.ok(m, opam);
+  await Deno.remove(join(dir, "Makefile"));
+  const again = await unik.run(dir, "sh", ["-exc", JSON.parse(m[1])], "/usr/bin:/bin");
+  assert.ok(again.success, text(again));
+  assert.ok((await Deno.stat(join(dir, "Makefile"))).isFile);
+});
+
 Deno.test("in the installed unik's project, deno check passes, and fails at the line of a wrong application", async () => {
   const unik = await once();
   const dir = join(await userDir(), "hello");

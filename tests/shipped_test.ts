@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { REPO } from "./helpers.ts";
+import { REPO, snapshot, unik } from "./helpers.ts";
 import { jsrImports, PLUGIN_FAMILIES } from "../lib/sources.ts";
 
 const dec = new TextDecoder();
@@ -69,6 +69,15 @@ async function shippedUnik(cwd: string, args: string[]) {
     stderr: "piped",
   }).output();
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr), main };
+}
+
+/** A copy of examples/NAME outside the checkout. */
+async function exampleCopy(name: string): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix: `unik-shipped-${name}-` });
+  for await (const e of Deno.readDir(join(REPO, "examples", name))) {
+    if (e.isFile) await Deno.copyFile(join(REPO, "examples", name, e.name), join(dir, e.name));
+  }
+  return dir;
 }
 
 Deno.test("the shipped package holds unik's sources, the registry and the license, and no tests", async () => {
@@ -145,4 +154,46 @@ Deno.test("the shipped unik prints its version without a deno.json", async () =>
   const r = await shippedUnik(await Deno.makeTempDir(), ["--version"]);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, `${DENO_JSON.version}\n`);
+});
+
+const EXAMPLES: string[] = [];
+for await (const e of Deno.readDir(join(REPO, "examples"))) {
+  if (e.isDirectory) EXAMPLES.push(e.name);
+}
+
+for (const example of EXAMPLES.sort()) {
+  Deno.test(`examples/${example} configures from the shipped package as from the checkout`, async () => {
+    const dir = await exampleCopy(example);
+    const r = await shippedUnik(dir, ["configure", "-t", "unix"]);
+    assert.equal(r.code, 0, r.stderr);
+    // The same files as the checkout's unik, which would call the shipped one as it was started.
+    const reference = await exampleCopy(example);
+    const self = [
+      Deno.execPath(),
+      "run",
+      "--allow-all",
+      "--unstable-worker-options",
+      "--no-config",
+    ];
+    const expected = await unik(reference, ["configure", "-t", "unix"], {}, undefined, [
+      ...self,
+      r.main,
+    ]);
+    assert.equal(expected.code, 0, expected.stderr);
+    assert.deepEqual(await snapshot(dir), await snapshot(reference));
+    assert.equal(r.stdout, expected.stdout);
+  });
+}
+
+Deno.test("a project made by the shipped unik init configures and type-checks against the shipped sources", async () => {
+  const home = await Deno.makeTempDir();
+  const init = await shippedUnik(home, ["init", "hello"]);
+  assert.equal(init.code, 0, init.stderr);
+  const dir = join(home, "hello");
+  const { imports } = JSON.parse(await Deno.readTextFile(join(dir, "deno.json")));
+  assert.equal(imports.unik, new URL(`file://${dirname(init.main)}/lib/mod.ts`).href);
+  const configure = await shippedUnik(dir, ["configure"]);
+  assert.equal(configure.code, 0, configure.stderr);
+  const check = await shippedUnik(dir, ["check"]);
+  assert.equal(check.code, 0, check.stderr);
 });
