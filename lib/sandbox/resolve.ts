@@ -56,7 +56,7 @@ export function refusedImport(
 
 /**
  * `source` with `import.meta.url`, `.filename` and `.dirname` replaced by those of `url`: a
- * module loaded from a blob URL still finds its neighbours (`new URL("./x", import.meta.url)`).
+ * module loaded from a blob URL still finds its neighbours (`new URL('./x', import.meta.url)`).
  */
 export function withModuleUrl(source: string, url: string): string {
   const file = url.startsWith("file:") ? decodeURIComponent(new URL(url).pathname) : undefined;
