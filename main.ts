@@ -14,13 +14,16 @@ import { fileExists, LOCK_FILE, type ProjectPaths, projectPaths } from "./lib/cl
 import { acquireProjectLock } from "./lib/project_lock.ts";
 import { JOURNAL, recoverInterruptedWrite } from "./lib/write.ts";
 import { exitCodeOf, formatError, UnikError, usageError } from "./lib/errors.ts";
-import { ConfigSession, SANDBOX_COMMAND } from "./lib/sandbox/mod.ts";
+// Not lib/sandbox/mod.ts: the session (and zod, which checks its messages) loads only when a
+// command evaluates config.ts, never for --version or a replayed configure.
+import type { ConfigSession } from "./lib/sandbox/session.ts";
+import { SANDBOX_COMMAND } from "./lib/sandbox/process.ts";
 import { pluginImports } from "./lib/plugins/imports.ts";
 import type { ProjectPlugins } from "./lib/plugins/project.ts";
 import { UNIK_VERSION } from "./lib/version.ts";
 import { COMMANDS } from "./lib/cli/command_names.ts";
 import { cacheDir } from "./lib/cache_dir.ts";
-import { localModuleGraph } from "./lib/sandbox/mod.ts";
+import { localModuleGraph } from "./lib/sandbox/module_graph.ts";
 import {
   applyReplay,
   currentInputs,
@@ -191,6 +194,7 @@ async function evaluateAndRun(
         join(paths.root, LOCK_FILE),
       ]);
     }
+    const { ConfigSession } = await import("./lib/sandbox/session.ts");
     const opening = ConfigSession.open(paths.configPath, paths.root, {
       plugins: plugins?.plugins,
       timeoutMs: io.env.UNIK_EVAL_TIMEOUT_MS ? Number(io.env.UNIK_EVAL_TIMEOUT_MS) : undefined,
