@@ -67,10 +67,24 @@ Deno.test("a failing step stops the build with its command, exit code and output
     r.stderr,
     /pull monorepo dependencies into duniverse\/ failed \(exit code 2\): opam monorepo pull/,
   );
-  assert.match(r.stderr, /opam: fake failure/);
-  assert.match(r.stderr, /diagnostic line 30/);
-  assert.doesNotMatch(r.stderr, /diagnostic line 5\n/);
+  const error = r.stderr.slice(r.stderr.indexOf("unik: "));
+  assert.match(error, /opam: fake failure/);
+  assert.match(error, /diagnostic line 30/);
+  assert.doesNotMatch(error, /diagnostic line 5\n/, "the error holds the tail only");
+  assert.match(error, /hint: the full output is in mirage\/log\/pull\.log/);
+  const log = await Deno.readTextFile(join(dir, "mirage/log/pull.log"));
+  assert.match(log, /^opam: diagnostic line 1\n/);
+  assert.match(log, /opam: fake failure/);
   assert.ok(!(await fake.calls()).some((c) => c.tool === "dune"));
+});
+
+Deno.test("off a terminal every output line of a step is printed live, prefixed with its label", async () => {
+  const dir = await copyOf("examples/hello");
+  const fake = await fakeToolchain();
+  const r = await unikProcess(dir, ["build"], { ...fake.env, FAKE_FAIL: "opam monorepo pull" });
+  const live = r.stderr.slice(0, r.stderr.indexOf("unik: "));
+  for (let i = 1; i <= 30; i++) assert.ok(live.includes(`\n  [pull] opam: diagnostic line ${i}\n`));
+  assert.doesNotMatch(r.stderr, /\x1b/, "no escape sequences off a terminal");
 });
 
 Deno.test("after a failure the next build continues where it stopped", async () => {

@@ -4,6 +4,47 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { copyOf, REPO, unikProcess } from "./helpers.ts";
 
+/** Whether util-linux's `script` is here to give unik a pseudo-terminal. */
+async function scriptAvailable(): Promise<boolean> {
+  try {
+    return (await new Deno.Command("script", { args: ["--version"], stdout: "null" }).output())
+      .success;
+  } catch {
+    return false;
+  }
+}
+
+const quote = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
+
+/**
+ * `unik args` on a pseudo-terminal (through `script`), without NO_COLOR: what the terminal
+ * received, standard output and error together.
+ */
+async function unikOnTerminal(
+  cwd: string,
+  args: readonly string[],
+  env: Record<string, string> = {},
+) {
+  const unik = [Deno.execPath(), "run", "--allow-all", "--config", join(REPO, "deno.json")];
+  const line = [...unik, join(REPO, "main.ts"), ...args].map(quote).join(" ");
+  const out = await new Deno.Command("script", {
+    args: ["-qec", `stty cols 100; ${line}`, "/dev/null"],
+    cwd,
+    clearEnv: true,
+    env: {
+      PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+      HOME: Deno.env.get("HOME") ?? cwd,
+      UNIK_CACHE_DIR: await Deno.makeTempDir(),
+      TERM: "xterm",
+      ...env,
+    },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return { code: out.code, output: new TextDecoder().decode(out.stdout) };
+}
+
 async function toolchainReady(): Promise<boolean> {
   try {
     const dune = await new Deno.Command("dune", {
@@ -27,6 +68,7 @@ if (!ready && Deno.env.get("CI")) {
   throw new Error("CI needs OCaml, dune and the Debian libraries (scripts/ensure-ocaml.sh)");
 }
 const DUNIVERSE = join(REPO, "tests/fixtures/duniverse");
+const pty = await scriptAvailable();
 
 Deno.test({
   name: "examples/hello builds, runs, logs its greeting and honours --hello",
@@ -96,5 +138,73 @@ Deno.test({
     assert.equal(r.code, 5);
     assert.match(r.stderr, /build the unikernel failed \(exit code 1\): dune build/);
     assert.match(r.stderr, /unikernel\.ml/);
+  },
+});
+
+Deno.test({
+  name:
+    "on a terminal the build shows a status line with the step, its time and dune's latest line",
+  ignore: !ready || !pty,
+  fn: async () => {
+    const dir = await copyOf("examples/hello");
+    await Deno.writeTextFile(join(dir, "unikernel.ml"), "let start () _ = Lwt.return_unit +\n");
+    const r = await unikOnTerminal(dir, ["build", "--offline", "--duniverse", DUNIVERSE]);
+    assert.equal(r.code, 5, r.output);
+    assert.match(r.output, /\r\x1b\[2K• build the unikernel \d+\.\ds/);
+    assert.match(r.output, /\r\x1b\[2K• build the unikernel \d+\.\ds │ [^\r\n]*\S/);
+    assert.doesNotMatch(r.output, /\[dune\] /, "no prefixed lines on a terminal");
+    assert.match(r.output, /the full output is in mirage\/log\/dune\.log/);
+  },
+});
+
+Deno.test({
+  name: "run -t unix on a terminal: the build's status line, then the unikernel's own output",
+  ignore: !ready || !pty,
+  fn: async () => {
+    const dir = await copyOf("examples/hello");
+    const r = await unikOnTerminal(dir, [
+      "run",
+      "-t",
+      "unix",
+      "--offline",
+      "--duniverse",
+      DUNIVERSE,
+    ]);
+    assert.equal(r.code, 0, r.output);
+    assert.match(r.output, /\r\x1b\[2K• build the unikernel \d+\.\ds/);
+    assert.match(r.output, /\r\x1b\[2K {2}done in \d+\.\ds\r?\n/);
+    assert.match(r.output, /\[application\] Hello World!/);
+  },
+});
+
+Deno.test({
+  name: "with NO_COLOR a terminal gets plain prefixed lines, no status line",
+  ignore: !ready || !pty,
+  fn: async () => {
+    const dir = await copyOf("examples/hello");
+    await Deno.writeTextFile(join(dir, "unikernel.ml"), "let start () _ = Lwt.return_unit +\n");
+    const r = await unikOnTerminal(dir, ["build", "--offline", "--duniverse", DUNIVERSE], {
+      NO_COLOR: "1",
+    });
+    assert.equal(r.code, 5, r.output);
+    assert.match(r.output, /\n {2}\[dune\] Error: Syntax error/);
+    assert.doesNotMatch(r.output, /\x1b\[2K/);
+  },
+});
+
+Deno.test({
+  name: "a failed real build keeps dune's whole output in the log file it names",
+  ignore: !ready,
+  fn: async () => {
+    const dir = await copyOf("examples/hello");
+    await Deno.writeTextFile(join(dir, "unikernel.ml"), "let start () _ = Lwt.return_unit +\n");
+    const r = await unikProcess(dir, ["build", "--offline", "--duniverse", DUNIVERSE]);
+    assert.equal(r.code, 5);
+    assert.match(r.stderr, /\n {2}\[dune\] File "unikernel\.ml", line \d/);
+    const shown = /the full output is in (\S+);/.exec(r.stderr)?.[1];
+    assert.equal(shown, "mirage/log/dune.log");
+    const log = await Deno.readTextFile(join(dir, shown!));
+    assert.match(log, /File "unikernel\.ml", line \d/);
+    assert.match(log, /Error: Syntax error/);
   },
 });

@@ -25,6 +25,17 @@ export interface CliIO {
    * lib/self.ts; tests that compare with golden files give `["unik"]`).
    */
   readonly unikCommand: readonly string[];
+  /** Set when standard error is a terminal: its width, for status lines. */
+  readonly terminal?: { readonly columns: number };
+}
+
+function stderrTerminal(): { columns: number } | undefined {
+  if (!Deno.stderr.isTerminal()) return undefined;
+  try {
+    return { columns: Deno.consoleSize().columns };
+  } catch {
+    return { columns: 80 };
+  }
 }
 
 const encoder = new TextEncoder();
@@ -45,5 +56,6 @@ export function processIO(): CliIO {
     out: (text) => writeFully(Deno.stdout, text),
     err: (text) => writeFully(Deno.stderr, text),
     unikCommand: unikInvocation(),
+    terminal: stderrTerminal(),
   };
 }

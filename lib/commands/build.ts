@@ -14,7 +14,7 @@ import type { CliIO } from "../cli/io.ts";
 import type { ProjectPaths } from "../cli/project.ts";
 import type { ConfigSession } from "../sandbox/mod.ts";
 import { type ConfigureOptions, runConfigure } from "./configure.ts";
-import { runStep, type Step } from "../toolchain/process.ts";
+import { runStep, type Step, type StepReporting } from "../toolchain/process.ts";
 import { requireTools, targetToolchainNeeds, type ToolNeed } from "../toolchain/needs.ts";
 import { findTarget } from "../../targets/mod.ts";
 import { replaceFile } from "../write.ts";
@@ -162,6 +162,14 @@ export async function runBuild(
   const statePath = join(root, paths.buildDir, "mirage", ".unik-build.json");
   const state = await readState(statePath);
   const report = (line: string) => io.err(`${line}\n`);
+  const logs = join(paths.buildDir, "mirage", "log");
+  const reporting: StepReporting = {
+    write: io.err,
+    live: io.terminal !== undefined && !io.env.NO_COLOR,
+    columns: io.terminal?.columns ?? 80,
+    logDir: join(root, logs),
+    shownLogDir: logs,
+  };
   const depext = !options.noDepext;
   const later = await hooks.plan?.(configured, { tender: remembered.tender ?? {}, origin }) ?? [];
 
@@ -249,10 +257,10 @@ export async function runBuild(
   steps.push({ step: dune.build(root, paths.buildDir) });
   for (const { step, after, cleanup } of steps) {
     try {
-      await runStep(step, report);
+      await runStep(step, reporting);
     } finally {
       for (const c of cleanup ?? []) {
-        await runStep(c, report).catch((e) => report(`warning: ${(e as Error).message}`));
+        await runStep(c, reporting).catch((e) => report(`warning: ${(e as Error).message}`));
       }
     }
     await after?.();

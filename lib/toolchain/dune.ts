@@ -9,6 +9,7 @@ import type { Step } from "./process.ts";
 export function build(root: string, buildDir: string): Step {
   return {
     title: "build the unikernel",
+    label: "dune",
     tool: "dune",
     args: ["build", "--profile", "release", "--root", ".", `${buildDir || "./"}dist`],
     cwd: root,

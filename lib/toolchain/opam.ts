@@ -12,6 +12,7 @@ import type { Step } from "./process.ts";
 export function installSwitchDeps(root: string, opamFile: string, depext: boolean): Step {
   return {
     title: "install switch dependencies",
+    label: "switch",
     tool: "opam",
     args: ["install", opamFile, "--deps-only", "--yes", ...(depext ? [] : ["--no-depexts"])],
     cwd: root,
@@ -47,6 +48,7 @@ export function addRepository(root: string, [name, url]: readonly [string, strin
   checkRepository([name, url]);
   return {
     title: `add the overlay repository ${name}`,
+    label: `repo-add-${name}`,
     tool: "opam",
     args: ["repository", "add", name, url],
     cwd: root,
@@ -57,6 +59,7 @@ export function addRepository(root: string, [name, url]: readonly [string, strin
 export function removeRepository(root: string, name: string): Step {
   return {
     title: `remove the overlay repository ${name}`,
+    label: `repo-rm-${name}`,
     tool: "opam",
     args: ["repository", "remove", name],
     cwd: root,

@@ -12,6 +12,7 @@ const ENV = { OPAMVAR_monorepo: "opam-monorepo" };
 export function lock(root: string, opamName: string, lockFile: string, ocamlVersion: string): Step {
   return {
     title: "lock monorepo dependencies",
+    label: "lock",
     tool: "opam",
     args: [
       "monorepo",
@@ -33,6 +34,7 @@ export function lock(root: string, opamName: string, lockFile: string, ocamlVers
 export function depext(root: string, lockFile: string): Step {
   return {
     title: "install external dependencies",
+    label: "depext",
     tool: "opam",
     args: ["monorepo", "depext", "-y", "-l", lockFile],
     cwd: root,
@@ -44,6 +46,7 @@ export function depext(root: string, lockFile: string): Step {
 export function pull(root: string, lockFile: string): Step {
   return {
     title: "pull monorepo dependencies into duniverse/",
+    label: "pull",
     tool: "opam",
     args: ["monorepo", "pull", "-l", lockFile, "-r", root],
     cwd: root,

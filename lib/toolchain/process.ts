@@ -1,12 +1,14 @@
 /**
- * Running external tools through dax: one step at a time, with progress and elapsed time on
- * stderr, and on failure an error carrying the command, its exit code and the tail of its
- * output. Child processes are stopped when unik is interrupted.
+ * Running external tools: one step at a time, its output shown live (see progress.ts) and kept
+ * whole in a log file, and on failure an error carrying the command, its exit code, the tail
+ * of its output and the log's path. Child processes are stopped when unik is interrupted.
  * @module
  */
 
+import { join } from "node:path";
 import { $ } from "../deps/dax.ts";
 import { UnikError } from "../errors.ts";
+import { type ProgressSink, StepProgress } from "./progress.ts";
 
 /** One external command. */
 export interface Command {
@@ -24,6 +26,8 @@ export interface Command {
 export interface Step extends Command {
   /** What the step does, for progress lines. */
   readonly title: string;
+  /** A short name: the prefix of its output lines and the name of its log file. */
+  readonly label: string;
 }
 
 /** Shows a command as a shell line. */
@@ -46,38 +50,83 @@ function installSignalHandlers(): void {
   }
 }
 
-/** Where progress goes. */
-export type Report = (line: string) => void;
+/** Where a step reports: progress on standard error, its output in a log directory. */
+export interface StepReporting extends ProgressSink {
+  /** The directory of the step logs (absolute); created when needed. */
+  readonly logDir: string;
+  /** The same directory as the user should see it (relative to the project). */
+  readonly shownLogDir: string;
+}
 
-/** Runs a step, capturing its output; throws a toolchain error if it fails. */
-export async function runStep(step: Step, report: Report): Promise<void> {
+/** The last `n` lines of `text`. */
+function tail(text: string, n: number): string {
+  return text.trimEnd().split("\n").slice(-n).join("\n");
+}
+
+/**
+ * Runs a step: its output (standard output and error, interleaved as they come) is shown live
+ * and written whole to `<log dir>/<label>.log`. Throws a toolchain error if it fails.
+ */
+export async function runStep(step: Step, reporting: StepReporting): Promise<void> {
   installSignalHandlers();
-  report(`• ${step.title}: ${showCommand(step)}`);
-  const started = performance.now();
+  const { write } = reporting;
+  write(`• ${step.title}: ${showCommand(step)}\n`);
+  await Deno.mkdir(reporting.logDir, { recursive: true });
+  const logName = `${step.label.replace(/[^\w.-]/g, "_")}.log`;
+  const log = await Deno.open(join(reporting.logDir, logName), {
+    write: true,
+    create: true,
+    truncate: true,
+  });
+  const progress = new StepProgress(reporting, step.title, step.label);
   const controller = new AbortController();
   running.add(controller);
-  let result;
+  let kept = "";
+  let code: number;
   try {
-    result = await $`${step.tool} ${step.args}`
-      .cwd(step.cwd)
-      .env({ ...step.env })
-      .signal(controller.signal)
-      .stdin("null")
-      .noThrow()
-      .captureCombined();
+    const child = new Deno.Command(step.tool, {
+      args: [...step.args],
+      cwd: step.cwd,
+      env: { ...step.env },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+      signal: controller.signal,
+    }).spawn();
+    const pump = async (stream: ReadableStream<Uint8Array>) => {
+      const decoder = new TextDecoder();
+      for await (const chunk of stream) {
+        await log.write(chunk);
+        const text = decoder.decode(chunk, { stream: true });
+        // Only the tail goes into an error: keep a bounded window of the output.
+        kept = (kept + text).slice(-64 * 1024);
+        progress.output(text);
+      }
+    };
+    await Promise.all([pump(child.stdout), pump(child.stderr)]);
+    code = (await child.status).code;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) {
+      throw new UnikError("toolchain", `${step.title}: cannot run ${step.tool}: not found`);
+    }
+    throw e;
   } finally {
     running.delete(controller);
+    progress.finish();
+    log.close();
   }
-  const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  if (result.code !== 0) {
-    const tail = result.combined.trimEnd().split("\n").slice(-20).join("\n");
+  const shownLog = join(reporting.shownLogDir, logName);
+  if (code !== 0) {
     throw new UnikError(
       "toolchain",
-      `${step.title} failed (exit code ${result.code}): ${showCommand(step)}\n${tail}`,
-      { hint: "fix the error above, then run the command again: finished steps are skipped" },
+      `${step.title} failed (exit code ${code}): ${showCommand(step)}\n${tail(kept, 20)}`,
+      {
+        hint: `the full output is in ${shownLog}; fix the error, then run the command again: ` +
+          "finished steps are skipped",
+      },
     );
   }
-  report(`  done in ${seconds}s`);
+  write(`  done in ${progress.seconds.toFixed(1)}s\n`);
 }
 
 /** Runs a command with the terminal attached (the unikernel itself); returns its exit code. */

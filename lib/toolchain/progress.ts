@@ -1,0 +1,86 @@
+/**
+ * How a running step shows itself. On a terminal (and without NO_COLOR) one status line is
+ * redrawn in place: the step, its elapsed time and the tool's latest line. Elsewhere (a pipe, a
+ * CI log, NO_COLOR) every line of the tool's output is printed as it comes, prefixed with the
+ * step's label, so that a long `opam monorepo pull` is never silent.
+ * @module
+ */
+
+/** Where a step's progress goes. */
+export interface ProgressSink {
+  /** Writes to standard error. */
+  readonly write: (text: string) => void;
+  /** Draw a status line (standard error is a terminal and colours are allowed). */
+  readonly live: boolean;
+  /** The terminal's width, for the status line. */
+  readonly columns: number;
+}
+
+// deno-lint-ignore no-control-regex
+const CONTROL = /\x1b\[[0-9;?]*[A-Za-z]|[\x00-\x08\x0b-\x1f\x7f]/g;
+
+/** A tool's line as it may be shown: no escape sequences or control characters of its own. */
+export function cleanLine(line: string): string {
+  return line.replace(CONTROL, "").trimEnd();
+}
+
+/** The status line: `• TITLE 12.3s │ LATEST`, cut to `columns - 1` characters. */
+export function statusLine(title: string, seconds: number, latest: string, columns: number) {
+  const head = `• ${title} ${seconds.toFixed(1)}s`;
+  const line = latest ? `${head} │ ${latest}` : head;
+  const width = Math.max(columns - 1, 20);
+  return line.length > width ? `${line.slice(0, width - 1)}…` : line;
+}
+
+/** The progress of one step: feed it the tool's output; `finish` clears the status line. */
+export class StepProgress {
+  #latest = "";
+  #partial = "";
+  #timer?: ReturnType<typeof setInterval>;
+  readonly #started = performance.now();
+
+  /** Starts showing the step `title`, whose output lines are prefixed `[label]`. */
+  constructor(
+    private readonly sink: ProgressSink,
+    private readonly title: string,
+    private readonly label: string,
+  ) {
+    if (sink.live) {
+      this.#draw();
+      this.#timer = setInterval(() => this.#draw(), 200);
+    }
+  }
+
+  /** Seconds since the step started. */
+  get seconds(): number {
+    return (performance.now() - this.#started) / 1000;
+  }
+
+  /** Takes a chunk of the tool's output. */
+  output(text: string): void {
+    const lines = (this.#partial + text).split(/\r?\n|\r/);
+    this.#partial = lines.pop() ?? "";
+    for (const line of lines) this.#line(line);
+  }
+
+  #line(raw: string): void {
+    const line = cleanLine(raw);
+    if (line === "") return;
+    this.#latest = line;
+    if (this.sink.live) this.#draw();
+    else this.sink.write(`  [${this.label}] ${line}\n`);
+  }
+
+  #draw(): void {
+    const line = statusLine(this.title, this.seconds, this.#latest, this.sink.columns);
+    this.sink.write(`\r\x1b[2K${line}`);
+  }
+
+  /** Stops the status line (and prints the last partial line of output). */
+  finish(): void {
+    if (this.#partial) this.#line(this.#partial);
+    this.#partial = "";
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    if (this.sink.live) this.sink.write("\r\x1b[2K");
+  }
+}
