@@ -25,7 +25,12 @@ export function cleanLine(line: string): string {
 }
 
 /** The status line: `• TITLE 12.3s │ LATEST`, cut to `columns - 1` characters. */
-export function statusLine(title: string, seconds: number, latest: string, columns: number) {
+export function statusLine(
+  title: string,
+  seconds: number,
+  latest: string,
+  columns: number,
+): string {
   const head = `• ${title} ${seconds.toFixed(1)}s`;
   const line = latest ? `${head} │ ${latest}` : head;
   const width = Math.max(columns - 1, 20);
