@@ -208,3 +208,24 @@ Deno.test({
     assert.match(log, /Error: Syntax error/);
   },
 });
+
+Deno.test({
+  name: "a local duniverse with a dune file in OCaml syntax builds, and a rebuild re-links nothing",
+  ignore: !ready,
+  fn: async () => {
+    const dir = await copyOf("examples/hello");
+    const args = ["build", "--offline", "--duniverse", DUNIVERSE];
+    const first = await unikProcess(dir, args);
+    assert.equal(first.code, 0, first.stderr);
+    const dune = join(dir, "duniverse/ocaml-syntax-dune/dune");
+    assert.match(await Deno.readTextFile(dune), /Jbuild_plugin\.V1\.send/);
+    assert.equal(
+      Deno.statSync(dune).ino,
+      Deno.statSync(join(DUNIVERSE, "ocaml-syntax-dune/dune")).ino,
+    );
+    const before = Deno.lstatSync(join(dir, "duniverse/ocaml-syntax-dune")).mtime?.getTime();
+    const again = await unikProcess(dir, args);
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(Deno.lstatSync(join(dir, "duniverse/ocaml-syntax-dune")).mtime?.getTime(), before);
+  },
+});

@@ -30,6 +30,7 @@ import {
 } from "../toolchain/opam.ts";
 import * as monorepo from "../toolchain/opam_monorepo.ts";
 import * as dune from "../toolchain/dune.ts";
+import { mirrorDuniverse } from "../toolchain/duniverse.ts";
 
 /** Options of build. */
 export interface BuildOptions extends ConfigureOptions {
@@ -72,8 +73,8 @@ async function readState(path: string): Promise<BuildState> {
   }
 }
 
-/** Links `root/duniverse` to `dir`, or checks that it already is that link. */
-async function linkDuniverse(root: string, dir: string, remembered: string): Promise<void> {
+/** Mirrors `dir` into `root/duniverse` (see toolchain/duniverse.ts), once it is a directory. */
+async function useLocalDuniverse(root: string, dir: string, remembered: string): Promise<void> {
   const target = isAbsolute(dir) ? dir : resolve(root, dir);
   try {
     if (!(await Deno.stat(target)).isDirectory) throw new Error();
@@ -82,21 +83,7 @@ async function linkDuniverse(root: string, dir: string, remembered: string): Pro
       hint: remembered ? "give --duniverse DIR, or --no-offline to use opam again" : undefined,
     });
   }
-  const link = join(root, "duniverse");
-  try {
-    const info = await Deno.lstat(link);
-    if (info.isSymlink && resolve(root, await Deno.readLink(link)) === target) return;
-    throw new UnikError(
-      "io",
-      "duniverse/ already exists and is not a link to the --duniverse directory",
-      {
-        hint: "remove duniverse/ (or build without --duniverse to use it)",
-      },
-    );
-  } catch (e) {
-    if (!(e instanceof Deno.errors.NotFound)) throw e;
-  }
-  await Deno.symlink(target, link);
+  await mirrorDuniverse(root, target);
 }
 
 /** What a command that builds first (run) adds to the build. */
@@ -177,7 +164,7 @@ export async function runBuild(
   const skipped: string[] = [];
   if (remembered.offline) {
     if (remembered.duniverse) {
-      await linkDuniverse(root, remembered.duniverse, origin("duniverse"));
+      await useLocalDuniverse(root, remembered.duniverse, origin("duniverse"));
     } else if ((await mtime(join(root, "duniverse"))) === undefined) {
       throw usageError(`an offline build needs the package sources${origin("offline")}`, {
         hint: "pass --duniverse DIR, or run unik build once without --offline (--no-offline)",

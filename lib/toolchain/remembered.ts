@@ -66,7 +66,10 @@ export function showRemembered(r: RememberedBuild | undefined): string[] {
 }
 
 /** Whether two sets of remembered options are the same. */
-export function sameRemembered(a: RememberedBuild | undefined, b: RememberedBuild | undefined) {
+export function sameRemembered(
+  a: RememberedBuild | undefined,
+  b: RememberedBuild | undefined,
+): boolean {
   return showRemembered(a).join("\n") === showRemembered(b).join("\n");
 }
 
