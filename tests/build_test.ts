@@ -74,6 +74,7 @@ Deno.test("a failing step stops the build with its command, exit code and output
   assert.match(error, /hint: the full output is in mirage\/log\/pull\.log/);
   const log = await Deno.readTextFile(join(dir, "mirage/log/pull.log"));
   assert.match(log, /^opam: diagnostic line 1\n/);
+  assert.match(log, /opam: diagnostic line 30\nopam: fake failure\n$/, "in the tool's order");
   assert.match(log, /opam: fake failure/);
   assert.ok(!(await fake.calls()).some((c) => c.tool === "dune"));
 });

@@ -37,6 +37,16 @@ Deno.test("on a terminal each new line redraws the status line in place, and fin
   assert.ok(!written.join("").includes("\n"), "a status line never scrolls");
 });
 
+Deno.test("the partial lines of standard output and error never merge", () => {
+  const { written, sink: s } = sink(false);
+  const p = new StepProgress(s, "pull", "pull");
+  p.output("fetch", "stdout");
+  p.output("warning\n", "stderr");
+  p.output("ing lwt\n", "stdout");
+  p.finish();
+  assert.deepEqual(written, ["  [pull] warning\n", "  [pull] fetching lwt\n"]);
+});
+
 Deno.test("off a terminal every line is printed once, prefixed with the step's label", () => {
   const { written, sink: s } = sink(false);
   const p = new StepProgress(s, "pull", "pull");

@@ -64,7 +64,7 @@ function tail(text: string, n: number): string {
 }
 
 /**
- * Runs a step: its output (standard output and error, interleaved as they come) is shown live
+ * Runs a step: its output (standard output and error, in the order the tool wrote them) is shown live
  * and written whole to `<log dir>/<label>.log`. Throws a toolchain error if it fails.
  */
 export async function runStep(step: Step, reporting: StepReporting): Promise<void> {
@@ -84,32 +84,26 @@ export async function runStep(step: Step, reporting: StepReporting): Promise<voi
   let kept = "";
   let code: number;
   try {
-    const child = new Deno.Command(step.tool, {
-      args: [...step.args],
+    // One pipe for both streams, so that the log and the tail keep the tool's own order: sh
+    // only redirects and execs, the program and its arguments pass as positional parameters.
+    const child = new Deno.Command("sh", {
+      args: ["-c", 'exec "$0" "$@" 2>&1', step.tool, ...step.args],
       cwd: step.cwd,
       env: { ...step.env },
       stdin: "null",
       stdout: "piped",
-      stderr: "piped",
+      stderr: "null",
       signal: controller.signal,
     }).spawn();
-    const pump = async (stream: ReadableStream<Uint8Array>) => {
-      const decoder = new TextDecoder();
-      for await (const chunk of stream) {
-        await log.write(chunk);
-        const text = decoder.decode(chunk, { stream: true });
-        // Only the tail goes into an error: keep a bounded window of the output.
-        kept = (kept + text).slice(-64 * 1024);
-        progress.output(text);
-      }
-    };
-    await Promise.all([pump(child.stdout), pump(child.stderr)]);
-    code = (await child.status).code;
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) {
-      throw new UnikError("toolchain", `${step.title}: cannot run ${step.tool}: not found`);
+    const decoder = new TextDecoder();
+    for await (const chunk of child.stdout) {
+      await log.write(chunk);
+      const text = decoder.decode(chunk, { stream: true });
+      // Only the tail goes into an error: keep a bounded window of the output.
+      kept = (kept + text).slice(-64 * 1024);
+      progress.output(text);
     }
-    throw e;
+    code = (await child.status).code;
   } finally {
     running.delete(controller);
     progress.finish();

@@ -40,7 +40,7 @@ export function statusLine(
 /** The progress of one step: feed it the tool's output; `finish` clears the status line. */
 export class StepProgress {
   #latest = "";
-  #partial = "";
+  readonly #partial = new Map<string, string>();
   #timer?: ReturnType<typeof setInterval>;
   readonly #started = performance.now();
 
@@ -61,10 +61,13 @@ export class StepProgress {
     return (performance.now() - this.#started) / 1000;
   }
 
-  /** Takes a chunk of the tool's output. */
-  output(text: string): void {
-    const lines = (this.#partial + text).split(/\r?\n|\r/);
-    this.#partial = lines.pop() ?? "";
+  /**
+   * Takes a chunk of the tool's output from one of its streams (`stdout`, `stderr`): each
+   * stream's partial last line waits for the rest of it.
+   */
+  output(text: string, stream = "stdout"): void {
+    const lines = ((this.#partial.get(stream) ?? "") + text).split(/\r?\n|\r/);
+    this.#partial.set(stream, lines.pop() ?? "");
     for (const line of lines) this.#line(line);
   }
 
@@ -83,8 +86,8 @@ export class StepProgress {
 
   /** Stops the status line (and prints the last partial line of output). */
   finish(): void {
-    if (this.#partial) this.#line(this.#partial);
-    this.#partial = "";
+    for (const rest of this.#partial.values()) if (rest) this.#line(rest);
+    this.#partial.clear();
     if (this.#timer !== undefined) clearInterval(this.#timer);
     if (this.sink.live) this.sink.write("\r\x1b[2K");
   }
