@@ -85,6 +85,7 @@ Deno.test("off a terminal every output line of a step is printed live, prefixed 
   const r = await unikProcess(dir, ["build"], { ...fake.env, FAKE_FAIL: "opam monorepo pull" });
   const live = r.stderr.slice(0, r.stderr.indexOf("unik: "));
   for (let i = 1; i <= 30; i++) assert.ok(live.includes(`\n  [pull] opam: diagnostic line ${i}\n`));
+  // deno-lint-ignore no-control-regex
   assert.doesNotMatch(r.stderr, /\x1b/, "no escape sequences off a terminal");
 });
 

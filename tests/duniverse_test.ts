@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { MIRROR_MARK, mirrorDuniverse } from "../lib/toolchain/duniverse.ts";
-import { UnikError } from "../lib/errors.ts";
+import type { UnikError } from "../lib/errors.ts";
 
 async function sources(root = Deno.makeTempDirSync({ prefix: "unik-dv-src-" })) {
   await Deno.mkdir(join(root, "pkg/src"), { recursive: true });

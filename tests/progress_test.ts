@@ -27,10 +27,12 @@ Deno.test("on a terminal each new line redraws the status line in place, and fin
   const { written, sink: s } = sink(true);
   const p = new StepProgress(s, "build the unikernel", "dune");
   p.output("Compiling unikernel\nLinking");
+  // deno-lint-ignore no-control-regex
   assert.match(written.join(""), /\r\x1b\[2K• build the unikernel \d+\.\ds │ Compiling unikernel/);
   p.finish();
   assert.match(
     written.join(""),
+    // deno-lint-ignore no-control-regex
     /│ Linking\r\x1b\[2K$/,
     "the last partial line is shown, then cleared",
   );

@@ -150,7 +150,9 @@ Deno.test({
     await Deno.writeTextFile(join(dir, "unikernel.ml"), "let start () _ = Lwt.return_unit +\n");
     const r = await unikOnTerminal(dir, ["build", "--offline", "--duniverse", DUNIVERSE]);
     assert.equal(r.code, 5, r.output);
+    // deno-lint-ignore no-control-regex
     assert.match(r.output, /\r\x1b\[2K• build the unikernel \d+\.\ds/);
+    // deno-lint-ignore no-control-regex
     assert.match(r.output, /\r\x1b\[2K• build the unikernel \d+\.\ds │ [^\r\n]*\S/);
     assert.doesNotMatch(r.output, /\[dune\] /, "no prefixed lines on a terminal");
     assert.match(r.output, /the full output is in mirage\/log\/dune\.log/);
@@ -171,7 +173,9 @@ Deno.test({
       DUNIVERSE,
     ]);
     assert.equal(r.code, 0, r.output);
+    // deno-lint-ignore no-control-regex
     assert.match(r.output, /\r\x1b\[2K• build the unikernel \d+\.\ds/);
+    // deno-lint-ignore no-control-regex
     assert.match(r.output, /\r\x1b\[2K {2}done in \d+\.\ds\r?\n/);
     assert.match(r.output, /\[application\] Hello World!/);
   },
@@ -188,6 +192,7 @@ Deno.test({
     });
     assert.equal(r.code, 5, r.output);
     assert.match(r.output, /\n {2}\[dune\] Error: Syntax error/);
+    // deno-lint-ignore no-control-regex
     assert.doesNotMatch(r.output, /\x1b\[2K/);
   },
 });
