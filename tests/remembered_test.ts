@@ -45,7 +45,7 @@ Deno.test("describe shows the remembered build options", async () => {
 Deno.test("--no-offline forgets --offline and --duniverse: opam runs again", async () => {
   const { dir, sources, run } = await project();
   await run(["build", "--offline", "--duniverse", sources]);
-  await Deno.remove(join(dir, "duniverse"));
+  await Deno.remove(join(dir, "duniverse"), { recursive: true });
   const { r, ran } = await run(["build", "--no-offline"]);
   assert.equal(r.code, 0, r.stderr);
   assert.ok(ran.some((c) => c.startsWith("opam monorepo lock")), ran.join("\n"));
