@@ -82,6 +82,8 @@ async function runCommand(name: string, argv: string[], io: CliIO): Promise<numb
     () =>
       name === "configure" && writes && replays
         ? replayOrConfigure(replays, rest, scan, paths, io)
+        : name === "build" && writes && replays
+        ? replayOrBuild(replays, rest, scan, paths, io)
         : evaluateAndRun(name, bootArgs, scan, paths, io),
   );
 }
@@ -121,6 +123,45 @@ async function replayOrConfigure(
   const code = await evaluateAndRun("configure", [], scan, paths, io, recorder);
   const entry = code === 0 ? recorder.entry(key) : undefined;
   if (entry) await saveReplay(replays, entry);
+  return code;
+}
+
+/**
+ * A build whose configure would replay runs its steps on the recorded configuration, without
+ * evaluating config.ts (see lib/commands/build_replay.ts); other builds record one.
+ */
+async function replayOrBuild(
+  replays: string,
+  argv: string[],
+  scan: ReturnType<typeof prescan>,
+  paths: ProjectPaths,
+  io: CliIO,
+): Promise<number> {
+  const replay = await import("./lib/commands/build_replay.ts");
+  const plain = replay.plainBuildOptions(argv);
+  if (!plain) return await evaluateAndRun("build", [], scan, paths, io);
+  const key = replayKey([
+    "build",
+    UNIK_VERSION,
+    sourceFingerprint(UNIK_ROOT),
+    Deno.build.os,
+    paths.root,
+    paths.configPath,
+    paths.contextPath,
+    JSON.stringify(argv),
+    ...["MODE", "MIRAGE_DEFAULT_TARGET", "MIRAGE_EXTRA_REPOS"].map((v) => `${v}=${io.env[v]}`),
+  ]);
+  const entry = await findReplay(replays, key);
+  const input = entry && replay.validBuildInput(entry.build);
+  if (entry && input) {
+    await applyReplay(paths.root, entry, io);
+    await replay.replayedBuild(paths, input, plain, io);
+    return 0;
+  }
+  const recorder = new ReplayRecorder();
+  const code = await evaluateAndRun("build", [], scan, paths, io, recorder);
+  const recorded = code === 0 ? recorder.entry(key) : undefined;
+  if (recorded?.build) await saveReplay(replays, recorded);
   return code;
 }
 

@@ -48,6 +48,8 @@ export interface Input {
 
 /** A recorded configure. */
 export interface ReplayEntry extends Effects {
+  /** For a build's configure: what the build steps need of it (checked by their reader). */
+  readonly build?: unknown;
   /** Everything it depended on besides its inputs (see replayKey), to rule out collisions. */
   readonly key: string;
   /** What it read. */
@@ -203,10 +205,17 @@ export class ReplayRecorder {
   hermetic = false;
   /** What configure did, once it succeeded. */
   effects?: Effects;
+  /** For a build: what its steps need of the configuration (see commands/build.ts). */
+  build?: unknown;
 
   /** The entry to save for `key`, if this configure may be replayed. */
   entry(key: string): ReplayEntry | undefined {
     if (!this.effects || !this.hermetic) return undefined;
-    return { ...this.effects, key, inputs: [...this.inputs, ...currentInputs(this.probed)] };
+    return {
+      ...this.effects,
+      key,
+      inputs: [...this.inputs, ...currentInputs(this.probed)],
+      ...(this.build === undefined ? {} : { build: this.build }),
+    };
   }
 }

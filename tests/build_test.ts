@@ -134,3 +134,34 @@ Deno.test("--offline without sources says how to provide them", async () => {
   assert.equal(r.code, 2);
   assert.match(r.stderr, /an offline build needs the package sources/);
 });
+
+Deno.test("a no-op build replays its configure instead of evaluating config.ts", async () => {
+  const dir = await copyOf("examples/hello");
+  const fake = await fakeToolchain();
+  const src = await Deno.makeTempDir();
+  assert.equal(
+    (await unikProcess(dir, ["build", "--offline", "--duniverse", src], fake.env)).code,
+    0,
+  );
+  // The first plain build records (the context it read was the first build's), the next replays.
+  assert.equal((await unikProcess(dir, ["build"], fake.env)).code, 0);
+  assert.equal((await unikProcess(dir, ["build"], fake.env)).code, 0);
+  // An evaluation would fail within 1 ms: the build succeeds, so config.ts was not evaluated.
+  const replayed = await unikProcess(dir, ["build"], { ...fake.env, UNIK_EVAL_TIMEOUT_MS: "1" });
+  assert.equal(replayed.code, 0, replayed.stderr);
+  assert.match(replayed.stderr, /• build the unikernel: dune build/);
+  assert.match(replayed.stderr, /unikernel built: dist\/hello/);
+});
+
+Deno.test("a build after an edit of config.ts evaluates it again", async () => {
+  const dir = await copyOf("examples/hello");
+  const fake = await fakeToolchain();
+  const src = await Deno.makeTempDir();
+  await unikProcess(dir, ["build", "--offline", "--duniverse", src], fake.env);
+  await unikProcess(dir, ["build"], fake.env);
+  await unikProcess(dir, ["build"], fake.env);
+  const config = join(dir, "config.ts");
+  await Deno.writeTextFile(config, `${await Deno.readTextFile(config)}\n// edited\n`);
+  const r = await unikProcess(dir, ["build"], { ...fake.env, UNIK_EVAL_TIMEOUT_MS: "1" });
+  assert.notEqual(r.code, 0, "config.ts was evaluated, and timed out");
+});

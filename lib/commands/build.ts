@@ -6,7 +6,6 @@
  */
 
 import { isAbsolute, join, relative, resolve } from "node:path";
-import { $ } from "../deps/dax.ts";
 import type { Configured } from "../configure.ts";
 import { sha256 } from "../digest.ts";
 import { pluginError, UnikError, usageError } from "../errors.ts";
@@ -14,11 +13,12 @@ import type { CliIO } from "../cli/io.ts";
 import type { ProjectPaths } from "../cli/project.ts";
 import type { ConfigSession } from "../sandbox/mod.ts";
 import { type ConfigureOptions, runConfigure } from "./configure.ts";
-import { runStep, type Step, type StepReporting } from "../toolchain/process.ts";
+import { capture, runStep, type Step, type StepReporting } from "../toolchain/process.ts";
 import { requireTools, targetToolchainNeeds, type ToolNeed } from "../toolchain/needs.ts";
 import { findTarget } from "../../targets/mod.ts";
 import { replaceFile } from "../write.ts";
 import { extraReposOf, readSavedContext } from "./common.ts";
+import type { SavedContext } from "../context.ts";
 import { effectiveBuild, sameRemembered, saveRemembered } from "../toolchain/remembered.ts";
 import { showTenderOptions, type TenderOptions } from "../toolchain/tender_options.ts";
 import {
@@ -44,10 +44,16 @@ export interface BuildOptions extends ConfigureOptions {
   readonly tender?: TenderOptions;
 }
 
+/** What the build steps need of a configuration. */
+export type BuildInput = Pick<
+  Configured,
+  "target" | "name" | "opamFile" | "opamName" | "artifact" | "resources"
+>;
+
 /** What a build produced. */
 export interface Built {
   /** The configuration. */
-  readonly configured: Configured;
+  readonly configured: BuildInput;
   /** The artifact, absolute. */
   readonly artifact: string;
 }
@@ -92,7 +98,7 @@ export interface BuildHooks {
    * Called once configured and before anything runs: checks what the command will do after
    * the build and returns what it needs from the machine, checked with the build's own needs.
    */
-  readonly plan?: (configured: Configured, options: PlanOptions) => Promise<readonly ToolNeed[]>;
+  readonly plan?: (configured: BuildInput, options: PlanOptions) => Promise<readonly ToolNeed[]>;
 }
 
 /** What {@link BuildHooks.plan} is told about the options in effect. */
@@ -126,6 +132,31 @@ export async function runBuild(
       { hint: "review them, then approve with unik plugin allow NAME (or --allow-build=NAME)" },
     );
   }
+  const input: BuildInput = {
+    target: configured.target,
+    name: configured.name,
+    opamFile: configured.opamFile,
+    opamName: configured.opamName,
+    artifact: configured.artifact,
+    resources: configured.resources,
+  };
+  // What a later no-op `unik build` replays instead of evaluating config.ts (see main.ts).
+  if (options.recorder) options.recorder.build = input;
+  return await buildConfigured(paths, input, saved, options, io, hooks);
+}
+
+/**
+ * Builds what configure produced: the steps after configure, from the lock to dune. Used by
+ * {@link runBuild}, and directly by a no-op build replayed from the configure cache.
+ */
+export async function buildConfigured(
+  paths: ProjectPaths,
+  configured: BuildInput,
+  saved: SavedContext | undefined,
+  options: BuildOptions,
+  io: CliIO,
+  hooks: BuildHooks = {},
+): Promise<Built> {
   const contextRel = relative(paths.root, paths.contextPath);
   const given = {
     ...options,
@@ -221,7 +252,7 @@ export async function runBuild(
       report(`• add the overlay repository ${name}: skipped, the switch has it already`);
     }
     for (const repo of added) steps.push({ step: addRepository(root, repo) });
-    const version = (await $`ocamlc -version`.text()).trim();
+    const version = (await capture("ocamlc", ["-version"])).stdout.trim();
     steps.push({
       step: monorepo.lock(root, configured.opamName, lockFile, version),
       cleanup: added.map(([name]) => removeRepository(root, name)),

@@ -11,10 +11,9 @@ import { configError, UnikError, usageError } from "../errors.ts";
 import type { CliIO } from "../cli/io.ts";
 import type { ProjectPaths } from "../cli/project.ts";
 import type { ConfigSession } from "../sandbox/mod.ts";
-import type { Configured } from "../configure.ts";
 import type { Target } from "../target.ts";
 import { findTarget } from "../../targets/mod.ts";
-import { type BuildOptions, type PlanOptions, runBuild } from "./build.ts";
+import { type BuildInput, type BuildOptions, type PlanOptions, runBuild } from "./build.ts";
 import { runAttached, showCommand } from "../toolchain/process.ts";
 import type { BlockAttachment, Launch, NetAttachment } from "../toolchain/launch.ts";
 import { kvmStatus, type ToolNeed } from "../toolchain/needs.ts";
@@ -75,7 +74,7 @@ function checkOptionNames(
 
 /** The attachments of every manifest device; an unattached one is an error naming it. */
 function attachments(
-  configured: Configured,
+  configured: BuildInput,
   target: Target,
   { tender, origin }: PlanOptions,
   root: string,

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { $ } from "../deps/dax.ts";
+import { capture, commandExists } from "./process.ts";
 import { UnikError } from "../errors.ts";
 import type { Target } from "../target.ts";
 
@@ -81,8 +81,7 @@ export function kvmStatus(path = "/dev/kvm"): { usable: true } | { usable: false
 
 /** Whether ocamlfind knows the toolchain `name` (it only warns, exit code 0, when it does not). */
 async function ocamlfindToolchain(name: string): Promise<boolean> {
-  const r = await $`ocamlfind -toolchain ${name} printconf path`.stdin("null").noThrow()
-    .stdout("null").stderr("piped");
+  const r = await capture("ocamlfind", ["-toolchain", name, "printconf", "path"]);
   return r.code === 0 && !/Undefined toolchain/i.test(r.stderr);
 }
 
@@ -90,10 +89,10 @@ async function ocamlfindToolchain(name: string): Promise<boolean> {
 async function present(need: ToolNeed): Promise<boolean> {
   if (need.tool === "/dev/kvm") return kvmStatus().usable;
   if (need.tool.startsWith("ocamlfind:")) {
-    return await $.commandExists("ocamlfind") &&
+    return commandExists("ocamlfind") &&
       await ocamlfindToolchain(need.tool.slice("ocamlfind:".length));
   }
-  return await $.commandExists(need.tool);
+  return commandExists(need.tool);
 }
 
 function describeMissing(need: ToolNeed): string {

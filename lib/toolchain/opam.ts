@@ -4,9 +4,8 @@
  * @module
  */
 
-import { $ } from "../deps/dax.ts";
-import { usageError } from "../errors.ts";
-import type { Step } from "./process.ts";
+import { UnikError, usageError } from "../errors.ts";
+import { capture, type Step } from "./process.ts";
 
 /** `opam install <opam file> --deps-only --yes [--no-depexts]`. */
 export function installSwitchDeps(root: string, opamFile: string, depext: boolean): Step {
@@ -38,9 +37,13 @@ export function checkRepository([name, url]: readonly [string, string]): void {
 
 /** The names of the repositories of the current switch (`opam repository list --short`). */
 export async function switchRepositories(root: string): Promise<string[]> {
-  const text = await $`opam repository list --short`.cwd(root).stdin("null").stderr("null")
-    .text();
-  return text.split("\n").map((l) => l.trim()).filter((l) => l !== "");
+  const r = await capture("opam", ["repository", "list", "--short"], root);
+  if (r.code !== 0) {
+    throw new UnikError("toolchain", `opam repository list failed (exit code ${r.code})`, {
+      hint: r.stderr.trim() || "check that opam is initialised (opam init)",
+    });
+  }
+  return r.stdout.split("\n").map((l) => l.trim()).filter((l) => l !== "");
 }
 
 /** `opam repository add NAME URL`: the overlay in the current switch, for the lock. */

@@ -6,7 +6,6 @@
  */
 
 import { join } from "node:path";
-import { $ } from "../deps/dax.ts";
 import { UnikError } from "../errors.ts";
 import { type ProgressSink, StepProgress } from "./progress.ts";
 
@@ -129,10 +128,48 @@ export async function runAttached(c: Command): Promise<number> {
   const controller = new AbortController();
   running.add(controller);
   try {
-    const r = await $`${c.tool} ${c.args}`.cwd(c.cwd).env({ ...c.env }).signal(controller.signal)
-      .noThrow();
-    return r.code;
+    const child = new Deno.Command(c.tool, {
+      args: [...c.args],
+      cwd: c.cwd,
+      env: { ...c.env },
+      stdin: "inherit",
+      stdout: "inherit",
+      stderr: "inherit",
+      signal: controller.signal,
+    }).spawn();
+    return (await child.status).code;
   } finally {
     running.delete(controller);
   }
+}
+
+/** Whether `tool` is a program on PATH (or, with a `/`, at that path). */
+export function commandExists(tool: string, path = Deno.env.get("PATH") ?? ""): boolean {
+  const executable = (file: string) => {
+    try {
+      const info = Deno.statSync(file);
+      return info.isFile && ((info.mode ?? 0o111) & 0o111) !== 0;
+    } catch {
+      return false;
+    }
+  };
+  if (tool.includes("/")) return executable(tool);
+  return path.split(":").some((dir) => dir !== "" && executable(join(dir, tool)));
+}
+
+/** Runs a query (`ocamlc -version`): its exit code, standard output and error, captured. */
+export async function capture(
+  tool: string,
+  args: readonly string[],
+  cwd?: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = await new Deno.Command(tool, {
+    args: [...args],
+    cwd,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }

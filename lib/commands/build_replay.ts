@@ -1,0 +1,82 @@
+/**
+ * A no-op `unik build` without evaluating config.ts: when nothing configure depends on has
+ * changed (lib/replay.ts), the build replays its configure's effects and runs the build steps
+ * on the configuration it recorded, as `unik configure` does for itself. This is what keeps an
+ * unchanged build close to dune's own no-op. Only command lines of build options alone qualify;
+ * any key or other option takes the ordinary path.
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { isAbsolute, normalize } from "node:path";
+import type { CliIO } from "../cli/io.ts";
+import type { ProjectPaths } from "../cli/project.ts";
+import { buildConfigured, type BuildInput, type BuildOptions } from "./build.ts";
+import { readSavedContext } from "./common.ts";
+
+/** The build options a replayable command line may hold. */
+export type PlainBuildOptions = Pick<
+  BuildOptions,
+  "offline" | "noOffline" | "duniverse" | "noDepext" | "noExtraRepo" | "extraRepos"
+>;
+
+/** The options of `argv` if it holds build options only (and `-f`, `--context-file`). */
+export function plainBuildOptions(argv: readonly string[]): PlainBuildOptions | undefined {
+  try {
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        file: { type: "string", short: "f" },
+        "context-file": { type: "string" },
+        offline: { type: "boolean" },
+        "no-offline": { type: "boolean" },
+        duniverse: { type: "string" },
+        depext: { type: "boolean" },
+        "no-depext": { type: "boolean" },
+        "no-extra-repo": { type: "boolean" },
+        "extra-repos": { type: "string" },
+      },
+    });
+    if (positionals.length) return undefined;
+    return {
+      offline: values.offline,
+      noOffline: values["no-offline"],
+      duniverse: values.duniverse,
+      noDepext: values["no-depext"],
+      noExtraRepo: values["no-extra-repo"],
+      extraRepos: values["extra-repos"],
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+const isProjectPath = (p: unknown): p is string =>
+  typeof p === "string" && p !== "" && !isAbsolute(p) && !normalize(p).startsWith("..");
+const isName = (n: unknown): n is string => typeof n === "string" && /^[\w.-]+$/.test(n);
+
+/** A recorded build input read back from the cache, checked; undefined when it is not one. */
+export function validBuildInput(data: unknown): BuildInput | undefined {
+  const d = data as Record<string, unknown> | null;
+  if (!d || typeof d !== "object") return undefined;
+  const r = d.resources as Record<string, unknown> | null;
+  if (!r || !Array.isArray(r.networks) || !Array.isArray(r.blocks)) return undefined;
+  const ok = isName(d.target) && isName(d.name) && isName(d.opamName) &&
+    isProjectPath(d.opamFile) && isProjectPath(d.artifact) &&
+    r.networks.every((n) => typeof n === "string") &&
+    r.blocks.every((b) => typeof b?.name === "string" && Number.isInteger(b?.number));
+  return ok ? (d as unknown as BuildInput) : undefined;
+}
+
+/** The build steps of a replayed no-op build. */
+export async function replayedBuild(
+  paths: ProjectPaths,
+  input: BuildInput,
+  options: PlainBuildOptions,
+  io: CliIO,
+): Promise<void> {
+  const saved = await readSavedContext(paths);
+  await buildConfigured(paths, input, saved, { keys: {}, env: io.env, ...options }, io);
+}
