@@ -7,7 +7,7 @@
  */
 
 import { join } from "node:path";
-import { cpus, totalmem } from "node:os";
+import { cpus, loadavg, totalmem } from "node:os";
 import { apply, fn, type Impl, impl, job, main, register, typ } from "unik";
 import { configure } from "../lib/configure.ts";
 import { projectRoot } from "../lib/project.ts";
@@ -311,6 +311,10 @@ say(
     `Whole-process figures are medians of ${RUNS} runs, each a fresh process; the numbers ` +
     "given for mirage 4.9 are quoted (typed into scripts/bench.ts from mirage's own " +
     "measurements), not measured here.",
+);
+say(
+  `Load average when the run started: ${loadavg()[0].toFixed(1)} on ${cpus().length} cores ` +
+    "(other work on the machine slows every figure alike).",
 );
 say();
 say("## Whole-process `unik configure -t unix`");
