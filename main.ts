@@ -149,6 +149,7 @@ async function replayOrBuild(
     paths.configPath,
     paths.contextPath,
     JSON.stringify(argv),
+    JSON.stringify(io.unikCommand),
     ...["MODE", "MIRAGE_DEFAULT_TARGET", "MIRAGE_EXTRA_REPOS"].map((v) => `${v}=${io.env[v]}`),
   ]);
   const entry = await findReplay(replays, key);
