@@ -165,3 +165,19 @@ Deno.test("a build after an edit of config.ts evaluates it again", async () => {
   const r = await unikProcess(dir, ["build"], { ...fake.env, UNIK_EVAL_TIMEOUT_MS: "1" });
   assert.notEqual(r.code, 0, "config.ts was evaluated, and timed out");
 });
+
+Deno.test("unik clean removes the step logs a build wrote, and their directory", async () => {
+  const dir = await copyOf("examples/hello");
+  const fake = await fakeToolchain();
+  await unikProcess(dir, ["build", "--no-extra-repo"], fake.env);
+  assert.ok((await Deno.stat(join(dir, "mirage/log/dune.log"))).isFile);
+  await Deno.writeTextFile(join(dir, "mirage/log/notes.txt"), "mine");
+  const r = await unikProcess(dir, ["clean"], fake.env);
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(!(await Deno.stat(join(dir, "mirage/log/dune.log")).catch(() => undefined)));
+  assert.equal(await Deno.readTextFile(join(dir, "mirage/log/notes.txt")), "mine", "not a log");
+  await Deno.remove(join(dir, "mirage/log/notes.txt"));
+  await unikProcess(dir, ["build", "--no-extra-repo"], fake.env);
+  await unikProcess(dir, ["clean"], fake.env);
+  assert.ok(!(await Deno.stat(join(dir, "mirage")).catch(() => undefined)));
+});

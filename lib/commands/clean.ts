@@ -5,7 +5,7 @@
  * @module
  */
 
-import { relative } from "node:path";
+import { join, relative } from "node:path";
 import type { CliIO } from "../cli/io.ts";
 import type { ProjectPaths } from "../cli/project.ts";
 import { type Removable, removeGenerated } from "../write.ts";
@@ -27,6 +27,15 @@ export async function runClean(paths: ProjectPaths, io: CliIO, dryRun = false): 
   for (const f of Object.keys(saved.files)) {
     if (f.endsWith(".opam")) files.push({ path: `${f}.locked`, expect: "product" });
   }
+  // The step logs unik build writes (lib/toolchain/process.ts), by their own name pattern only.
+  const logs = `${paths.buildDir}mirage/log`;
+  try {
+    for await (const e of Deno.readDir(join(paths.root, logs))) {
+      if (e.isFile && /^[\w.-]+\.log$/.test(e.name)) {
+        files.push({ path: `${logs}/${e.name}`, expect: "product" });
+      }
+    }
+  } catch { /* no build has run */ }
   // The context goes last: while it is there, an interrupted clean can be run again.
   files.push({ path: relative(paths.root, paths.contextPath), expect: "context" });
   if (dryRun) {
@@ -36,7 +45,7 @@ export async function runClean(paths: ProjectPaths, io: CliIO, dryRun = false): 
   const { removed, kept } = await removeGenerated(
     paths.root,
     files,
-    generatedDirs(paths.buildDir),
+    [logs, ...generatedDirs(paths.buildDir)],
     io.fs,
   );
   for (const k of kept) io.err(`Kept ${k}: it changed since unik wrote it.\n`);
