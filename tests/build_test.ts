@@ -181,3 +181,28 @@ Deno.test("unik clean removes the step logs a build wrote, and their directory",
   await unikProcess(dir, ["clean"], fake.env);
   assert.ok(!(await Deno.stat(join(dir, "mirage")).catch(() => undefined)));
 });
+
+Deno.test("a link planted at a step's log file is replaced, never written through", async () => {
+  const dir = await copyOf("examples/hello");
+  const fake = await fakeToolchain();
+  const victim = join(await Deno.makeTempDir(), "victim.txt");
+  await Deno.writeTextFile(victim, "precious");
+  await Deno.mkdir(join(dir, "mirage/log"), { recursive: true });
+  await Deno.symlink(victim, join(dir, "mirage/log/dune.log"));
+  const r = await unikProcess(dir, ["build", "--no-extra-repo"], fake.env);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(await Deno.readTextFile(victim), "precious");
+  assert.ok((await Deno.lstat(join(dir, "mirage/log/dune.log"))).isFile);
+});
+
+Deno.test("a link planted at the log directory stops the build before a step writes there", async () => {
+  const dir = await copyOf("examples/hello");
+  const fake = await fakeToolchain();
+  const outside = await Deno.makeTempDir();
+  await Deno.mkdir(join(dir, "mirage"), { recursive: true });
+  await Deno.symlink(outside, join(dir, "mirage/log"));
+  const r = await unikProcess(dir, ["build", "--no-extra-repo"], fake.env);
+  assert.equal(r.code, 7, r.stderr);
+  assert.match(r.stderr, /mirage\/log is not a directory/);
+  assert.deepEqual([...Deno.readDirSync(outside)], []);
+});

@@ -57,6 +57,24 @@ export interface StepReporting extends ProgressSink {
   readonly shownLogDir: string;
 }
 
+/**
+ * Opens a fresh log file: never through a link someone planted at its place or at the log
+ * directory's (whatever is there is removed, and the file is created new, O_EXCL).
+ */
+async function openLog(reporting: StepReporting, name: string): Promise<Deno.FsFile> {
+  const dir = reporting.logDir;
+  const info = await Deno.lstat(dir).catch(() => undefined);
+  if (info && !info.isDirectory) {
+    throw new UnikError("io", `${reporting.shownLogDir} is not a directory (a link?)`, {
+      hint: `remove ${reporting.shownLogDir}: unik keeps the logs of its build steps there`,
+    });
+  }
+  if (!info) await Deno.mkdir(dir, { recursive: true });
+  const path = join(dir, name);
+  await Deno.remove(path).catch(() => {});
+  return await Deno.open(path, { write: true, createNew: true });
+}
+
 /** The last `n` lines of `text`. */
 function tail(text: string, n: number): string {
   return text.trimEnd().split("\n").slice(-n).join("\n");
@@ -70,13 +88,8 @@ export async function runStep(step: Step, reporting: StepReporting): Promise<voi
   installSignalHandlers();
   const { write } = reporting;
   write(`• ${step.title}: ${showCommand(step)}\n`);
-  await Deno.mkdir(reporting.logDir, { recursive: true });
   const logName = `${step.label.replace(/[^\w.-]/g, "_")}.log`;
-  const log = await Deno.open(join(reporting.logDir, logName), {
-    write: true,
-    create: true,
-    truncate: true,
-  });
+  const log = await openLog(reporting, logName);
   const progress = new StepProgress(reporting, step.title, step.label);
   const controller = new AbortController();
   running.add(controller);
