@@ -91,6 +91,30 @@ async function runCommand(name: string, argv: string[], io: CliIO): Promise<numb
 const UNIK_ROOT = new URL("./", import.meta.url);
 
 /**
+ * What a replayed command's result depends on besides the files it read: unik itself, the
+ * project's paths, the command line, how unik is invoked and the variables mirage reads.
+ */
+function commandReplayKey(
+  prefix: readonly string[],
+  argv: readonly string[],
+  paths: ProjectPaths,
+  io: CliIO,
+): string {
+  return replayKey([
+    ...prefix,
+    UNIK_VERSION,
+    sourceFingerprint(UNIK_ROOT),
+    Deno.build.os,
+    paths.root,
+    paths.configPath,
+    paths.contextPath,
+    JSON.stringify(argv),
+    JSON.stringify(io.unikCommand),
+    ...["MODE", "MIRAGE_DEFAULT_TARGET", "MIRAGE_EXTRA_REPOS"].map((v) => `${v}=${io.env[v]}`),
+  ]);
+}
+
+/**
  * Configures, or replays the last configure of this project and command line when nothing it
  * read has changed (see lib/replay.ts).
  */
@@ -101,17 +125,7 @@ async function replayOrConfigure(
   paths: ProjectPaths,
   io: CliIO,
 ): Promise<number> {
-  const key = replayKey([
-    UNIK_VERSION,
-    sourceFingerprint(UNIK_ROOT),
-    Deno.build.os,
-    paths.root,
-    paths.configPath,
-    paths.contextPath,
-    JSON.stringify(argv.filter((a) => a !== "--fresh")),
-    JSON.stringify(io.unikCommand),
-    ...["MODE", "MIRAGE_DEFAULT_TARGET", "MIRAGE_EXTRA_REPOS"].map((v) => `${v}=${io.env[v]}`),
-  ]);
+  const key = commandReplayKey([], argv.filter((a) => a !== "--fresh"), paths, io);
   if (!scan.fresh) {
     const entry = await findReplay(replays, key);
     if (entry) {
@@ -140,18 +154,7 @@ async function replayOrBuild(
   const replay = await import("./lib/commands/build_replay.ts");
   const plain = replay.plainBuildOptions(argv);
   if (!plain) return await evaluateAndRun("build", [], scan, paths, io);
-  const key = replayKey([
-    "build",
-    UNIK_VERSION,
-    sourceFingerprint(UNIK_ROOT),
-    Deno.build.os,
-    paths.root,
-    paths.configPath,
-    paths.contextPath,
-    JSON.stringify(argv),
-    JSON.stringify(io.unikCommand),
-    ...["MODE", "MIRAGE_DEFAULT_TARGET", "MIRAGE_EXTRA_REPOS"].map((v) => `${v}=${io.env[v]}`),
-  ]);
+  const key = commandReplayKey(["build"], argv, paths, io);
   const entry = await findReplay(replays, key);
   const input = entry && replay.validBuildInput(entry.build);
   if (entry && input) {

@@ -18,18 +18,34 @@ export interface ImportSite {
   readonly line: number;
 }
 
-/** The source with comments replaced by spaces (offsets and lines kept), strings left as is. */
-function blankComments(source: string): string {
-  const out = source.split("");
+/** A comment or a string literal of a module's source: `[start, end)` offsets. */
+export interface LexicalSpan {
+  /** What it is. */
+  readonly kind: "comment" | "string";
+  /** Offset of its first character (the opening quote of a string). */
+  readonly start: number;
+  /** Offset just after it. */
+  readonly end: number;
+}
+
+/**
+ * The comments and string literals of `source`, in order: the one walk over quotes, escapes and
+ * comments that both import scanning and import rewriting rely on, so they can never disagree
+ * about what is code.
+ */
+export function lexicalSpans(source: string): LexicalSpan[] {
+  const spans: LexicalSpan[] = [];
   let i = 0;
   while (i < source.length) {
     const c = source[i];
+    const start = i;
     if (c === "/" && source[i + 1] === "/") {
-      while (i < source.length && source[i] !== "\n") out[i++] = " ";
+      while (i < source.length && source[i] !== "\n") i++;
+      spans.push({ kind: "comment", start, end: i });
     } else if (c === "/" && source[i + 1] === "*") {
-      const end = source.indexOf("*/", i + 2);
-      const stop = end < 0 ? source.length : end + 2;
-      for (; i < stop; i++) if (source[i] !== "\n") out[i] = " ";
+      const close = source.indexOf("*/", i + 2);
+      i = close < 0 ? source.length : close + 2;
+      spans.push({ kind: "comment", start, end: i });
     } else if (c === '"' || c === "'" || c === "`") {
       i++;
       while (i < source.length && source[i] !== c) {
@@ -38,7 +54,18 @@ function blankComments(source: string): string {
         i++;
       }
       i++;
+      spans.push({ kind: "string", start, end: Math.min(i, source.length) });
     } else i++;
+  }
+  return spans;
+}
+
+/** The source with comments replaced by spaces (offsets and lines kept), strings left as is. */
+function blankComments(source: string): string {
+  const out = source.split("");
+  for (const span of lexicalSpans(source)) {
+    if (span.kind !== "comment") continue;
+    for (let i = span.start; i < span.end; i++) if (source[i] !== "\n") out[i] = " ";
   }
   return out.join("");
 }

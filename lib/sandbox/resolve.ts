@@ -8,7 +8,7 @@
  */
 
 import { configError, type UnikError } from "../errors.ts";
-import { type ImportSite, scanImports } from "../plugins/imports.ts";
+import { type ImportSite, lexicalSpans, scanImports } from "../plugins/imports.ts";
 
 const UNIK_ROOT = new URL("../../", import.meta.url);
 
@@ -69,27 +69,7 @@ export function withModuleUrl(source: string, url: string): string {
 
 /** Offsets of the opening quote of every string literal of `source` (comments skipped). */
 function stringStarts(source: string): Set<number> {
-  const starts = new Set<number>();
-  let i = 0;
-  while (i < source.length) {
-    const c = source[i];
-    if (c === "/" && source[i + 1] === "/") {
-      while (i < source.length && source[i] !== "\n") i++;
-    } else if (c === "/" && source[i + 1] === "*") {
-      const end = source.indexOf("*/", i + 2);
-      i = end < 0 ? source.length : end + 2;
-    } else if (c === '"' || c === "'" || c === "`") {
-      starts.add(i);
-      i++;
-      while (i < source.length && source[i] !== c) {
-        if (source[i] === "\\") i++;
-        else if (c !== "`" && source[i] === "\n") break;
-        i++;
-      }
-      i++;
-    } else i++;
-  }
-  return starts;
+  return new Set(lexicalSpans(source).filter((s) => s.kind === "string").map((s) => s.start));
 }
 
 /**
