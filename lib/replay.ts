@@ -13,7 +13,6 @@
  * @module
  */
 
-import { existsSync } from "node:fs";
 import { isAbsolute, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 import { sha256 } from "./digest.ts";
@@ -110,8 +109,17 @@ export function sourceFingerprint(unikRoot: URL): string {
   for (const dir of ["lib", "plugins", "targets"]) walk(join(root, dir));
   note(join(root, "main.ts"));
   // Present in a checkout and a JSR package, not in a copy laid out like either without it.
-  if (existsSync(join(root, "deno.json"))) note(join(root, "deno.json"));
+  if (isFile(join(root, "deno.json"))) note(join(root, "deno.json"));
   return parts.sort().join("\n");
+}
+
+/** Whether `path` is a file (node:fs would cost a replay more than the rest of its imports). */
+function isFile(path: string): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return false;
+  }
 }
 
 /** Everything a configure depends on besides the files it reads, as one string. */
