@@ -11,18 +11,46 @@
  * @module
  */
 
-export { argv, type Fn, fn, info, job, type Typ, typ } from "./dsl/typ.ts";
 export {
+  argv,
+  type Fn,
+  fn,
+  info,
+  job,
+  type Typ,
+  typ,
+  type TypShape,
+  type TypsOf,
+} from "./dsl/typ.ts";
+export {
+  type BoolKeyOptions,
+  type EnumKeyOptions,
+  type FlagKeyOptions,
+  type IntKeyOptions,
   key,
   type KeyContext,
   type KeyDesc,
   type KeyKind,
+  type KeyOptionsBase,
   type KeyValue,
+  type ListKeyOptions,
+  type OptionalEnumKeyOptions,
+  type OptionalStringKeyOptions,
+  type StringKeyOptions,
   Value,
   value,
 } from "./dsl/key.ts";
+export type { Key as ConfigKey } from "./dsl/key.ts";
+export type { TargetFamily } from "./target.ts";
+export type { SourcePos } from "./errors.ts";
 export { Key } from "./dsl/predefined.ts";
-export { type Package, type PackageOptions, type PackageScope, pkg } from "./dsl/package.ts";
+export {
+  type Bound,
+  type Package,
+  type PackageOptions,
+  type PackageScope,
+  pkg,
+} from "./dsl/package.ts";
 export { RuntimeArg, runtimeArg, type RuntimeArgOptions } from "./dsl/runtime_arg.ts";
 export {
   type Applied,
@@ -30,10 +58,14 @@ export {
   type Code,
   type ConfigureIO,
   dep,
+  Device,
   type DeviceOptions,
+  type Drop,
   ifImpl,
   Impl,
   impl,
+  type ImplNode,
+  type ImplsOf,
   type ImplSpec,
   type Info,
   type Install,
@@ -42,6 +74,7 @@ export {
   matchImpl,
   noop,
   notice,
+  type Prefix,
 } from "./dsl/impl.ts";
 export { register, type RegisterOptions, Registration } from "./register.ts";
 export * from "./dsl/types.ts";

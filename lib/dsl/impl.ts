@@ -185,7 +185,9 @@ export interface ImplSpec<T> extends DeviceOptions {
  * Declares a device (Functoria's `impl`): `impl("Netif", network, { connect, packages })` or
  * `impl({ module: "Netif", type: network, connect, packages })`.
  */
+/** Declares a device from one object naming its module, type and options. */
 export function impl<T>(spec: ImplSpec<T>): Impl<T>;
+/** Declares a device from its module name, its module type and its options. */
 export function impl<T>(moduleName: string, type: Typ<T>, options?: DeviceOptions): Impl<T>;
 export function impl<T>(
   first: string | ImplSpec<T>,
@@ -207,11 +209,14 @@ export function deviceImpl<T>(device: Device): Impl<T> {
   return new Impl<T>({ kind: "dev", device, args: [], deps }, device.typ);
 }
 
-type ImplsOf<A extends readonly unknown[]> = { [K in keyof A]: Impl<A[K]> };
-type Prefix<A extends readonly unknown[]> = A extends readonly [infer H, ...infer R]
+/** The implementations of a tuple of module types. */
+export type ImplsOf<A extends readonly unknown[]> = { [K in keyof A]: Impl<A[K]> };
+/** Every prefix of a tuple: the arguments a functor may be applied to so far. */
+export type Prefix<A extends readonly unknown[]> = A extends readonly [infer H, ...infer R]
   ? [] | [H, ...Prefix<R>]
   : [];
-type Drop<A extends readonly unknown[], P extends readonly unknown[]> = P extends
+/** A tuple without as many leading elements as `P` has: the arguments left to apply. */
+export type Drop<A extends readonly unknown[], P extends readonly unknown[]> = P extends
   readonly [unknown, ...infer PR]
   ? (A extends readonly [unknown, ...infer AR] ? Drop<AR, PR> : never)
   : A;

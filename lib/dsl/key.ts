@@ -38,7 +38,7 @@ export interface KeyDesc {
 export type KeyValue = string | number | boolean | readonly string[] | null;
 
 /** Options of {@link key}, common to every kind. */
-interface KeyOptionsBase {
+export interface KeyOptionsBase {
   /** Flag name without dashes (`"hello"` gives `--hello`). */
   readonly name: string;
   /** Help text. */
@@ -151,12 +151,19 @@ export class Key<T> {
 }
 
 /** Makes a configure-time key; it becomes a `unik configure --<name>` flag. */
+/** A string key with no default: its value is `undefined` unless given. */
 export function key(options: OptionalStringKeyOptions): Key<string | undefined>;
+/** A string key. */
 export function key(options: StringKeyOptions): Key<string>;
+/** An integer key. */
 export function key(options: IntKeyOptions): Key<number>;
+/** A boolean key, or a flag (`--name` alone sets it). */
 export function key(options: BoolKeyOptions | FlagKeyOptions): Key<boolean>;
+/** A key taking one of the given values, or none. */
 export function key<const V extends string>(options: OptionalEnumKeyOptions<V>): Key<V | undefined>;
+/** A key taking one of the given values. */
 export function key<const V extends string>(options: EnumKeyOptions<V>): Key<V>;
+/** A key taking a comma-separated list. */
 export function key(options: ListKeyOptions): Key<readonly string[]>;
 export function key(
   options:

@@ -27,7 +27,8 @@ export interface Typ<T> {
   readonly _phantom?: (x: T) => T;
 }
 
-type TypsOf<A extends readonly unknown[]> = { [K in keyof A]: Typ<A[K]> };
+/** The module types of a tuple of types: the arguments of {@link fn}. */
+export type TypsOf<A extends readonly unknown[]> = { [K in keyof A]: Typ<A[K]> };
 
 /** A leaf module type named `name` (`typ("block")`). Two leaves are equal when named alike. */
 export function typ<const N extends string>(name: N): Typ<N> {
