@@ -12,6 +12,11 @@ import { argInfo, argTerm, BLOCK_TAGS, converter, keyCreate, KV_RO_TAGS } from "
 import { camel, GROUP_KEYS } from "./names.ts";
 import { arrow, type Ctx, type Info, type Scope, type V } from "./scope.ts";
 
+/** `obj.name(...args)`: the method call that OCaml's `List`, `String` and `Key` helpers become. */
+function methodCall(obj: TsExpr, name: string, args: TsExpr[]): TsExpr {
+  return { k: "call", callee: { k: "member", obj, name }, args };
+}
+
 /** The combinators whose translation is not a plain call. */
 export function special(
   ctx: Ctx,
@@ -57,11 +62,9 @@ export function special(
       return val({ k: "call", callee: ctx.unik("value"), args: [ke] }, { tags });
     }
     case "Key.pure":
-      return val({
-        k: "call",
-        callee: { k: "member", obj: ctx.unik("Value"), name: "pure" },
-        args: [ctx.value(positional[0].expr, scope, top)],
-      });
+      return val(
+        methodCall(ctx.unik("Value"), "pure", [ctx.value(positional[0].expr, scope, top)]),
+      );
     case "Key.v":
     case "Key.abstract":
     case "Runtime_arg.v":
@@ -146,11 +149,11 @@ export function special(
         context.kind === "app" && context.fn.kind === "ident" && context.fn.name === "context"
           ? context.args[0].expr
           : context;
-      return val({
-        k: "call",
-        callee: { k: "member", obj: ctx.value(infoExpr, scope, top), name: "get" },
-        args: [ctx.value(positional[1].expr, scope, top)],
-      });
+      return val(
+        methodCall(ctx.value(infoExpr, scope, top), "get", [
+          ctx.value(positional[1].expr, scope, top),
+        ]),
+      );
     }
     case "default_reporter": {
       const level = label("level");
@@ -204,36 +207,20 @@ export function special(
       });
     case "List.map":
       if (isIdentity(positional[0].expr)) return ctx.expr(positional[1].expr, scope, top);
-      return val({
-        k: "call",
-        callee: {
-          k: "member",
-          obj: ctx.value(positional[1].expr, scope, top),
-          name: "map",
-        },
-        args: [lambda(ctx, positional[0].expr, scope, top, 1)],
-      });
+      return val(
+        methodCall(ctx.value(positional[1].expr, scope, top), "map", [
+          lambda(ctx, positional[0].expr, scope, top, 1),
+        ]),
+      );
     case "List.filter":
-      return val({
-        k: "call",
-        callee: {
-          k: "member",
-          obj: ctx.value(positional[1].expr, scope, top),
-          name: "filter",
-        },
-        args: [lambda(ctx, positional[0].expr, scope, top, 1)],
-      });
+      return val(
+        methodCall(ctx.value(positional[1].expr, scope, top), "filter", [
+          lambda(ctx, positional[0].expr, scope, top, 1),
+        ]),
+      );
     case "List.concat":
     case "List.flatten":
-      return val({
-        k: "call",
-        callee: {
-          k: "member",
-          obj: ctx.value(positional[0].expr, scope, top),
-          name: "flat",
-        },
-        args: [],
-      });
+      return val(methodCall(ctx.value(positional[0].expr, scope, top), "flat", []));
     case "List.append":
       return val(append(ctx, positional[0].expr, positional[1].expr, scope, top));
     case "List.length":
@@ -243,15 +230,11 @@ export function special(
         name: "length",
       });
     case "String.concat":
-      return val({
-        k: "call",
-        callee: {
-          k: "member",
-          obj: ctx.value(positional[1].expr, scope, top),
-          name: "join",
-        },
-        args: [ctx.value(positional[0].expr, scope, top)],
-      });
+      return val(
+        methodCall(ctx.value(positional[1].expr, scope, top), "join", [
+          ctx.value(positional[0].expr, scope, top),
+        ]),
+      );
     case "not":
       return val({ k: "not", expr: ctx.value(positional[0].expr, scope, top) });
     case "string_of_int":
