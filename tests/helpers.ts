@@ -61,6 +61,18 @@ export async function tempProject(files: Record<string, string>): Promise<string
   return dir;
 }
 
+/**
+ * A fresh, empty unik cache and configuration home (HOME too) and the environment naming them,
+ * so that a test's plugin downloads and lock entries are its own.
+ */
+export async function freshUnikHome(): Promise<{ cache: string; env: Record<string, string> }> {
+  const cache = await Deno.makeTempDir({ prefix: "unik-cache-" });
+  return {
+    cache,
+    env: { UNIK_CACHE_DIR: cache, UNIK_CONFIG_HOME: join(cache, "config"), HOME: cache },
+  };
+}
+
 /** A temporary copy of a directory of the repository (an example or a fixture). */
 export async function copyOf(repoDir: string): Promise<string> {
   const files: Record<string, string> = {};

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { REPO, snapshot, tempProject, unik } from "./helpers.ts";
+import { freshUnikHome, REPO, snapshot, tempProject, unik } from "./helpers.ts";
 import { type PluginHost, startPluginHost } from "./plugin_host.ts";
 
 const ACME_FILES = ["acme/led.ts", "acme/names.ts"];
@@ -44,8 +44,7 @@ interface Fixture {
 async function fixture(config: (origin: string) => string): Promise<Fixture> {
   const host = await startPluginHost();
   const dir = await tempProject({ "config.ts": config(host.origin) });
-  const cache = await Deno.makeTempDir({ prefix: "unik-cache-" });
-  const env = { UNIK_CACHE_DIR: cache, UNIK_CONFIG_HOME: join(cache, "config"), HOME: cache };
+  const { env } = await freshUnikHome();
   let stopped = false;
   return {
     host,

@@ -8,7 +8,7 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { fakeToolchain, tempProject, unik, unikProcess } from "../helpers.ts";
+import { fakeToolchain, freshUnikHome, tempProject, unik, unikProcess } from "../helpers.ts";
 import { type PluginServer, startServer } from "./plugin_server.ts";
 import { showWithheld } from "../../lib/plugins/approval.ts";
 
@@ -61,8 +61,7 @@ async function setup(source: string, configOf = (url: string) => config([url])):
   server.serve("/acme/led.ts", source);
   const url = `${server.origin}/acme/led.ts`;
   const dir = await tempProject({ "config.ts": configOf(url) });
-  const cache = await Deno.makeTempDir({ prefix: "unik-cache-" });
-  const env = { UNIK_CACHE_DIR: cache, UNIK_CONFIG_HOME: join(cache, "config"), HOME: cache };
+  const { env } = await freshUnikHome();
   return {
     server,
     dir,

@@ -8,7 +8,7 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { snapshot, tempProject, unik } from "../helpers.ts";
+import { freshUnikHome, snapshot, tempProject, unik } from "../helpers.ts";
 import { startPluginHost } from "../plugin_host.ts";
 
 const CONFIG = (origin: string) =>
@@ -22,8 +22,7 @@ Deno.test("a lock whose graph integrity no longer matches its modules is refused
   const host = await startPluginHost();
   try {
     const dir = await tempProject({ "config.ts": CONFIG(host.origin) });
-    const cache = await Deno.makeTempDir({ prefix: "unik-cache-" });
-    const env = { UNIK_CACHE_DIR: cache, UNIK_CONFIG_HOME: join(cache, "config"), HOME: cache };
+    const { env } = await freshUnikHome();
     assert.equal((await unik(dir, ["configure"], env)).code, 0);
     const lockPath = join(dir, "unik.lock");
     const lock = JSON.parse(await Deno.readTextFile(lockPath));

@@ -7,7 +7,7 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { tempProject, unik } from "../helpers.ts";
+import { freshUnikHome, tempProject, unik } from "../helpers.ts";
 import { endlessBody, type PluginServer, startServer } from "./plugin_server.ts";
 
 /** A plugin whose module body is `body`, exporting a LED device. */
@@ -68,8 +68,7 @@ async function attack(plugin: (origin: string, victim: string) => string): Promi
   await Deno.writeTextFile(join(victim, "secret.json"), JSON.stringify({ token: secret }));
   server.serve("/acme/led.ts", plugin(server.origin, victim));
   const project = await tempProject({ "config.ts": ledConfig(`${server.origin}/acme/led.ts`) });
-  const cache = await Deno.makeTempDir({ prefix: "unik-cache-" });
-  const env = { UNIK_CACHE_DIR: cache, UNIK_CONFIG_HOME: join(cache, "config"), HOME: cache };
+  const { cache, env } = await freshUnikHome();
   return {
     server,
     project,
