@@ -8,6 +8,9 @@ import { configError } from "./errors.ts";
 import { checkOpamUrl, checkUnikernelName, requireField } from "./validate/mod.ts";
 import { Impl } from "./dsl/impl.ts";
 import { LazyPos } from "./dsl/pos.ts";
+import { checkArgs, device, type Expect, options, STRING } from "./dsl/args.ts";
+import { argv, job } from "./dsl/typ.ts";
+import type { Argv, Mtime, Ptime, Random, Reporter, Sleep } from "./dsl/types.ts";
 import type { SourcePos } from "./errors.ts";
 import { defaultArgv } from "../plugins/argv.ts";
 import { defaultReporter, noReporter } from "../plugins/reporter.ts";
@@ -15,23 +18,54 @@ import { defaultMtime, defaultPtime, defaultSleep } from "../plugins/time.ts";
 import { defaultRandom } from "../plugins/random.ts";
 import { delayStartup, ocamlRuntime, runtimeArgs } from "../plugins/runtime.ts";
 
-/** Options of {@link register}: replacements for the start-up devices, and the opam `url`. */
+/**
+ * Options of {@link register}: replacements for the start-up devices, and the opam `url`. Each
+ * start-up device has its own module type, as in mirage 4.9 (all jobs but `argv`).
+ */
 export interface RegisterOptions {
   /** Boot command line (default {@link defaultArgv}; `noArgv` for none). */
-  readonly argv?: Impl<"argv">;
+  readonly argv?: Impl<Argv>;
   /** Log reporter (default `defaultReporter()`; `noReporter` adds none). */
-  readonly reporter?: Impl<"job">;
-  /** Sleep (default `defaultSleep`). */
-  readonly sleep?: Impl<"job">;
-  /** POSIX clock (default `defaultPtime`). */
-  readonly ptime?: Impl<"job">;
-  /** Monotonic clock (default `defaultMtime`). */
-  readonly mtime?: Impl<"job">;
-  /** Random (default `defaultRandom`). */
-  readonly random?: Impl<"job">;
+  readonly reporter?: Impl<Reporter>;
+  /** Sleep (default `defaultSleep`; `noSleep`). */
+  readonly sleep?: Impl<Sleep>;
+  /** POSIX clock (default `defaultPtime`; `noPtime`, `mockPtime`). */
+  readonly ptime?: Impl<Ptime>;
+  /** Monotonic clock (default `defaultMtime`; `noMtime`, `mockMtime`). */
+  readonly mtime?: Impl<Mtime>;
+  /** Random (default `defaultRandom`; `noRandom`). */
+  readonly random?: Impl<Random>;
   /** The opam `url` source: `"auto"` (from git), `"none"`, or a URL. Default `"auto"`. */
   readonly src?: string;
 }
+
+/** A start-up device of module type `typ`, described by its role and its usual values. */
+function startUp(role: string, typ: Expect, usual: string): Expect {
+  return { ...typ, what: `${role}, ${typ.what} (${usual})` };
+}
+
+const JOBS: Expect = {
+  what: "a list of jobs",
+  test: (v) => Array.isArray(v),
+};
+
+/** register's signature, checked at configure time as `unik check` checks its types. */
+const REGISTER_PARAMS = [
+  ["name", STRING],
+  ["jobs", JOBS],
+  [
+    "options",
+    options({
+      argv: startUp("a boot command line", device(argv), "defaultArgv or noArgv"),
+      reporter: startUp("a log reporter", device(job), "defaultReporter() or noReporter"),
+      sleep: startUp("a sleep", device(job), "defaultSleep or noSleep"),
+      ptime: startUp("a POSIX clock", device(job), "defaultPtime, noPtime or mockPtime"),
+      mtime: startUp("a monotonic clock", device(job), "defaultMtime, noMtime or mockMtime"),
+      random: startUp("a random number generator", device(job), "defaultRandom or noRandom"),
+      src: STRING,
+    }),
+  ],
+] as const;
 
 /** A registered unikernel: what config.ts exports by default. */
 export class Registration {
@@ -110,7 +144,8 @@ export function register(
   jobs: readonly Impl<"job">[],
   options: RegisterOptions = {},
 ): Registration {
-  if (typeof name !== "string" || name === "") {
+  checkArgs(register, [name, jobs, options], REGISTER_PARAMS);
+  if (name === "") {
     throw configError("the unikernel name given to register cannot be empty");
   }
   if (checkUnikernelName(name) !== undefined) {
@@ -120,7 +155,6 @@ export function register(
       }: use a letter then letters, digits, '-', '_' or '.'`,
     );
   }
-  if (!Array.isArray(jobs)) throw configError("register expects a list of jobs");
   const src = options.src ?? "auto";
   if (src !== "auto" && src !== "none") requireField(`register ${name}: src`, src, checkOpamUrl);
   const checked = jobs.map(checkJob);

@@ -6,11 +6,13 @@
  * @module
  */
 
-import { configError } from "../errors.ts";
+import { configError, type UnikError } from "../errors.ts";
 import { checkFindlibName, requireField } from "../validate/mod.ts";
 import type { Key, Value } from "./key.ts";
 import type { Package } from "./package.ts";
-import { LazyPos } from "./pos.ts";
+import { callerOf, isUnikSource, LazyPos } from "./pos.ts";
+import { argumentPosAt, argumentTextAt, describeCall } from "./call_text.ts";
+import { showValue } from "./show_value.ts";
 import type { RuntimeArg } from "./runtime_arg.ts";
 import { applyShape, type Fn, isFunctor, job, sameTyp, showTyp, type Typ } from "./typ.ts";
 import type { TypShape } from "./typ.ts";
@@ -129,8 +131,14 @@ export class Device {
     return p && { file: p.file, line: p.line };
   }
 
-  /** A short description for messages: module name and definition place. */
+  /**
+   * A short description for messages: what the user wrote to make it and where
+   * (`blockOfFile("storage") (config.ts:5, module Block)`) when a plugin made it for them,
+   * else its module name and definition place.
+   */
   describe(): string {
+    const call = this.#pos.call;
+    if (call && !call.direct) return describeCall(call, this.moduleName);
     const p = this.pos;
     return p ? `${this.moduleName} (${shortFile(p.file)}:${p.line})` : this.moduleName;
   }
@@ -165,11 +173,31 @@ export class Impl<T> {
   readonly typ: TypShape;
   /** Phantom. */
   declare readonly _phantom?: T;
+  readonly #made: LazyPos | undefined;
 
-  /** Use {@link impl}, {@link apply}, {@link ifImpl} or {@link matchImpl} instead. */
-  constructor(node: ImplNode, typ: TypShape) {
+  /**
+   * Use {@link impl}, {@link apply}, {@link ifImpl} or {@link matchImpl} instead. `made` is
+   * where the eDSL call that made it was (to name it in messages).
+   */
+  constructor(node: ImplNode, typ: TypShape, made?: LazyPos) {
     this.node = node;
     this.typ = typ;
+    this.#made = made;
+  }
+
+  /**
+   * How messages name it: what the user wrote to make it (`blockOfFile("storage")
+   * (config.ts:5)`) when a plugin made it for them, else its device or choice.
+   */
+  describe(): string {
+    const call = this.#made?.call;
+    const n = this.node;
+    if (call && !call.direct) {
+      return describeCall(call, n.kind === "if" ? undefined : headName(this));
+    }
+    if (n.kind === "dev") return n.device.describe();
+    if (n.kind === "app") return n.head.describe();
+    return call ? describeCall(call) : "a configure-time choice";
   }
 }
 
@@ -231,8 +259,24 @@ export function apply<A extends unknown[], R, const P extends Prefix<A>>(
   f: Impl<Fn<A, R>>,
   ...args: ImplsOf<P>
 ): Impl<Applied<Drop<A, P>, R>> {
+  if (!(f instanceof Impl)) {
+    throw applicationError(
+      (_, a) => ({
+        message: `apply's first argument, ${a}, is not a device (it is ${showValue(f)})`,
+        hint: "apply(f, x, ...) applies the functor device f to the devices x, ...",
+      }),
+      undefined,
+      f,
+      0,
+    );
+  }
+  const made = new LazyPos(apply);
   let result: Impl<unknown> = f as Impl<unknown>;
-  for (const arg of args as readonly Impl<unknown>[]) result = applyOne(result, arg);
+  for (const [i, arg] of (args as readonly unknown[]).entries()) {
+    const problem = applicationProblem(result, arg);
+    if (problem) throw applicationError(problem, result, arg, i + 1);
+    result = applyOne(result, arg as Impl<unknown>, made);
+  }
   return result as Impl<Applied<Drop<A, P>, R>>;
 }
 
@@ -240,34 +284,76 @@ function headName(f: Impl<unknown>): string {
   const n = f.node;
   if (n.kind === "dev") return n.device.moduleName;
   if (n.kind === "app") return headName(n.head);
-  return "a configure-time choice";
+  return f.describe();
 }
 
-function applyOne(f: Impl<unknown>, arg: Impl<unknown>): Impl<unknown> {
+/** What is wrong with applying `f` to `arg`, given how both are named; nothing if it is fine. */
+type Problem = (head: string, arg: string) => { message: string; hint?: string };
+
+function applicationProblem(f: Impl<unknown>, arg: unknown): Problem | undefined {
   if (!(arg instanceof Impl)) {
-    throw configError(`${headName(f)} is applied to something that is not a device`);
+    return (head, a) => ({
+      message: `${head} is applied to ${a}, which is not a device (it is ${showValue(arg)})`,
+    });
   }
-  if (!isFunctor(f.typ) || f.typ.kind !== "fn") {
-    throw configError(
-      `${headName(f)} is applied to too many arguments: its type ${
-        showTyp(f.typ)
-      } is not a functor`,
-      { hint: "remove the extra argument, or declare the functor with fn(...) taking it" },
-    );
+  if (f.typ.kind !== "fn") {
+    const typ = showTyp(f.typ);
+    return (head, a) => ({
+      message:
+        `${head} is applied to too many arguments: its type ${typ} is not a functor, and ${a} is one more`,
+      hint: "remove the extra argument, or declare the functor with fn(...) taking it",
+    });
   }
   const expected = f.typ.args[0];
   if (!sameTyp(expected, arg.typ)) {
-    throw configError(
-      `${headName(f)} expects an argument of type ${showTyp(expected)}, but ${
-        headName(arg)
-      } has type ${showTyp(arg.typ)}`,
-    );
+    return (head, a) => ({
+      message: `${head} expects an argument of type ${showTyp(expected)}, but ${a} has type ${
+        showTyp(arg.typ)
+      }`,
+    });
   }
-  const typ = applyShape(f.typ, 1);
+  return undefined;
+}
+
+/**
+ * The error of a wrong application, at the offending argument (`index` of the `apply` call)
+ * and naming it as the user wrote it, when the call is the user's and its text known.
+ */
+function applicationError(
+  problem: Problem,
+  head: Impl<unknown> | undefined,
+  arg: unknown,
+  index: number,
+): UnikError {
+  const site = callerOf(apply);
+  const users = site && !isUnikSource(site.file) ? site : undefined;
+  const text = users && argumentTextAt(users, index);
+  // The functor is named by its module (App.Make), the argument as the user wrote it.
+  const { message, hint } = problem(
+    head ? headName(head) : "",
+    arg instanceof Impl ? describeGiven(arg, text) : text ?? showValue(arg),
+  );
+  return configError(message, { hint, pos: users && argumentPosAt(users, index) });
+}
+
+/**
+ * How a message names a value given to the eDSL: a device by its text at the call (`net`,
+ * `blockOfFile("storage")`) with its module if that says more (`net (Netif)`), anything else
+ * by what it is (`the number 8080`).
+ */
+export function describeGiven(v: unknown, text?: string): string {
+  if (!(v instanceof Impl)) return showValue(v);
+  const module = v.node.kind === "if" ? undefined : headName(v);
+  if (text === undefined) return module ?? v.describe();
+  return module === undefined || text.includes(module) ? text : `${text} (${module})`;
+}
+
+function applyOne(f: Impl<unknown>, arg: Impl<unknown>, made: LazyPos): Impl<unknown> {
+  const typ = applyShape(f.typ as TypShape & { kind: "fn" }, 1);
   const n = f.node;
-  if (n.kind === "dev") return new Impl({ ...n, args: [...n.args, arg] }, typ);
-  if (n.kind === "app") return new Impl({ ...n, args: [...n.args, arg] }, typ);
-  return new Impl({ kind: "app", head: f, args: [arg] }, typ);
+  if (n.kind === "dev") return new Impl({ ...n, args: [...n.args, arg] }, typ, made);
+  if (n.kind === "app") return new Impl({ ...n, args: [...n.args, arg] }, typ, made);
+  return new Impl({ kind: "app", head: f, args: [arg] }, typ, made);
 }
 
 /** Erases the type of an implementation, to list it as an extra dependency. */
@@ -282,35 +368,76 @@ export function ifImpl<T>(
   otherwise: Impl<NoInfer<T>>,
 ): Impl<T> {
   sameBranchTypes([then, otherwise]);
-  return new Impl<T>({
-    kind: "if",
-    cond: cond as Value<unknown>,
-    branches: [[true, then], [false, otherwise]],
-    default: then,
-  }, then.typ);
+  return new Impl<T>(
+    {
+      kind: "if",
+      cond: cond as Value<unknown>,
+      branches: [[true, then], [false, otherwise]],
+      default: then,
+    },
+    then.typ,
+    new LazyPos(ifImpl),
+  );
+}
+
+/** The cases of {@link matchImpl}: `[tag, impl]` pairs, or an object for string tags. */
+export type MatchCases<V, T> =
+  | readonly (readonly [V, Impl<NoInfer<T>>])[]
+  | (V extends string ? Partial<Record<V, Impl<NoInfer<T>>>> : never);
+
+/** Options of {@link matchImpl}: OCaml's labelled `~default`. */
+export interface MatchOptions<T> {
+  /** The implementation when no case's tag equals the value. */
+  readonly default: Impl<T>;
 }
 
 /**
  * Chooses an implementation at configure time from a value: the first case whose tag equals
- * the value, else `otherwise`. Cases are `[tag, impl]` pairs, or an object for string tags.
+ * the value, else the default (OCaml's `match_impl v cases ~default`), given in an options
+ * object: `matchImpl(Key.family, { xen: a }, { default: b })`.
  */
 export function matchImpl<V, T>(
   v: Value<V>,
-  cases:
-    | readonly (readonly [V, Impl<NoInfer<T>>])[]
-    | (V extends string ? Partial<Record<V, Impl<NoInfer<T>>>> : never),
-  otherwise: Impl<T>,
+  cases: MatchCases<V, T>,
+  options: MatchOptions<T>,
+): Impl<T>;
+/** The same, with the default as the last argument: `matchImpl(Key.family, { xen: a }, b)`. */
+export function matchImpl<V, T>(v: Value<V>, cases: MatchCases<V, T>, otherwise: Impl<T>): Impl<T>;
+export function matchImpl<V, T>(
+  v: Value<V>,
+  cases: MatchCases<V, T>,
+  last: Impl<T> | MatchOptions<T>,
 ): Impl<T> {
+  const otherwise = last instanceof Impl
+    ? last
+    : (last as Partial<MatchOptions<T>> | undefined)?.default;
+  if (!(otherwise instanceof Impl)) {
+    throw configError(
+      last === undefined || last instanceof Impl || typeof last !== "object"
+        ? "matchImpl has no default: it takes the value, the cases and the default"
+        : "matchImpl's options have no default device",
+      { hint: "write matchImpl(value, cases, { default: impl })" },
+    );
+  }
+  if (cases === null || typeof cases !== "object") {
+    throw configError("matchImpl's cases are neither a list of [tag, impl] pairs nor an object", {
+      hint: 'write matchImpl(value, { tag: impl, ... }, { default: impl }) or [["tag", impl]]',
+    });
+  }
   const list: (readonly [unknown, Impl<unknown>])[] = Array.isArray(cases)
     ? [...cases]
     : Object.entries(cases as Record<string, Impl<unknown>>);
   sameBranchTypes([...list.map(([, i]) => i), otherwise]);
-  return new Impl<T>({
-    kind: "if",
-    cond: v as Value<unknown>,
-    branches: list,
-    default: otherwise,
-  }, otherwise.typ);
+  return new Impl<T>(
+    {
+      kind: "if",
+      cond: v as Value<unknown>,
+      branches: list,
+      default: otherwise,
+    },
+    otherwise.typ,
+    new LazyPos(matchImpl),
+  );
 }
 
 function sameBranchTypes(impls: readonly Impl<unknown>[]): void {

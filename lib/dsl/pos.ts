@@ -32,14 +32,34 @@ function frameFile(file: string): string {
 }
 
 /**
- * Frames kept per captured position: the caller of the eDSL function, nothing above it. Users
- * and plugins call the eDSL directly; unik's own devices made in `lib/` have no position.
+ * Frames kept per captured position. The position proper is the caller of the eDSL function
+ * (the first frame), as before; the frames above it are kept to find the user's own call when
+ * a standard plugin made the device (config.ts calls `blockOfFile`, which calls `impl`).
  */
-const CAPTURED_FRAMES = 1;
+const CAPTURED_FRAMES = 16;
+
+/** unik's own sources: calls made there are not what the user wrote. */
+const UNIK_SOURCES = ["lib/", "plugins/", "targets/"].map((dir) =>
+  new URL(`../../${dir}`, import.meta.url).href
+);
+
+/** Whether `file` (a URL) is one of unik's own sources. */
+export function isUnikSource(file: string): boolean {
+  return UNIK_SOURCES.some((dir) => file.startsWith(dir));
+}
+
+/** The call of the user's (outside unik's sources) that led to a captured position. */
+export interface UserCall extends SourcePos {
+  /** Whether the user called the eDSL function itself, rather than a plugin that did. */
+  readonly direct: boolean;
+  /** The name of the function the user called (`blockOfFile`), when known. */
+  readonly callee?: string;
+}
 
 /** The call sites V8 hands to `Error.prepareStackTrace` (the parts used here). */
 interface CallSite {
   getFileName(): string | null | undefined;
+  getFunctionName(): string | null;
   getLineNumber(): number | null;
   getColumnNumber(): number | null;
 }
@@ -58,55 +78,96 @@ function siteUrl(name: string): string {
   return url;
 }
 
-/** The first call site outside the engine, read from structured sites (no text formatting). */
+/** A call site as a position, if it has a file and line. */
+function sitePos(site: CallSite): SourcePos | undefined {
+  const name = site.getFileName();
+  const line = site.getLineNumber();
+  if (!name || line === null) return undefined;
+  return { file: frameFile(siteUrl(name)), line, column: site.getColumnNumber() ?? undefined };
+}
+
+/** The first call site, unless it is in the engine (unik's own devices have no position). */
 function firstUserSite(sites: readonly CallSite[]): SourcePos | undefined {
-  for (const site of sites) {
-    const name = site.getFileName();
-    const line = site.getLineNumber();
-    if (!name || line === null) continue;
-    const file = frameFile(siteUrl(name));
-    if (file.startsWith(LIB_DIR)) continue;
-    return { file, line, column: site.getColumnNumber() ?? undefined };
+  const first = sites[0] && sitePos(sites[0]);
+  return first && !first.file.startsWith(LIB_DIR) ? first : undefined;
+}
+
+/** The first call site outside unik's sources, and the function called from there. */
+function userCallSite(sites: readonly CallSite[]): UserCall | undefined {
+  for (const [i, site] of sites.entries()) {
+    const pos = sitePos(site);
+    if (!pos || isUnikSource(pos.file)) continue;
+    const callee = i > 0 ? sites[i - 1].getFunctionName() ?? undefined : undefined;
+    return { ...pos, direct: i === 0, callee };
   }
   return undefined;
+}
+
+/** Where the stack captured above `api` (the function being called) was, as call sites. */
+// deno-lint-ignore ban-types
+function capture(api: Function): { stack?: unknown } {
+  const trace: { stack?: unknown } = {};
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = CAPTURED_FRAMES;
+  Error.captureStackTrace(trace, api);
+  Error.stackTraceLimit = limit;
+  return trace;
+}
+
+/** Reads a captured stack as structured call sites (no text formatting). */
+function readSites<T>(trace: { stack?: unknown }, read: (sites: CallSite[]) => T): T {
+  const E = Error as ErrorWithHooks;
+  const previous = E.prepareStackTrace;
+  E.prepareStackTrace = (_error, sites) => read(sites);
+  try {
+    return trace.stack as T;
+  } finally {
+    E.prepareStackTrace = previous;
+  }
 }
 
 /** A position captured cheaply now and resolved to file and line only when read. */
 export class LazyPos {
   #trace: { stack?: unknown } | undefined;
-  #pos: SourcePos | undefined | null = null;
+  #resolved: { pos?: SourcePos; call?: UserCall } | undefined;
 
   /**
    * Captures the stack above `api`, the eDSL function being called: its first frame is then
-   * usually the user's call, the only one resolved.
+   * usually the user's call.
    */
   // deno-lint-ignore ban-types
   constructor(api: Function) {
-    const trace: { stack?: unknown } = {};
-    const limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = CAPTURED_FRAMES;
-    Error.captureStackTrace(trace, api);
-    Error.stackTraceLimit = limit;
-    this.#trace = trace;
+    this.#trace = capture(api);
   }
 
-  /** The first frame outside unik's `lib/`, as an absolute URL and line. */
-  get value(): SourcePos | undefined {
-    if (this.#pos === null) {
+  #resolve(): { pos?: SourcePos; call?: UserCall } {
+    if (this.#resolved === undefined) {
       // The stack is built when first read: read it as call sites, not as formatted text,
       // which costs tens of microseconds per position and shows in graphs of many devices.
-      const E = Error as ErrorWithHooks;
-      const previous = E.prepareStackTrace;
-      E.prepareStackTrace = (_error, sites) => firstUserSite(sites);
-      try {
-        this.#pos = this.#trace?.stack as SourcePos | undefined;
-      } finally {
-        E.prepareStackTrace = previous;
-      }
+      this.#resolved = readSites(this.#trace ?? {}, (sites) => ({
+        pos: firstUserSite(sites),
+        call: userCallSite(sites),
+      })) ?? {};
       this.#trace = undefined;
     }
-    return this.#pos;
+    return this.#resolved;
   }
+
+  /** The caller of the eDSL function, unless it is unik's `lib/`: an absolute URL and line. */
+  get value(): SourcePos | undefined {
+    return this.#resolve().pos;
+  }
+
+  /** The user's call (outside unik's sources) that led here, if any. */
+  get call(): UserCall | undefined {
+    return this.#resolve().call;
+  }
+}
+
+/** The position of the call of `api` (which must be running), wherever the caller is. */
+// deno-lint-ignore ban-types
+export function callerOf(api: Function): SourcePos | undefined {
+  return readSites(capture(api), (sites) => sites[0] && sitePos(sites[0]));
 }
 
 /** The first frame of a stack trace that is not in unik's engine. */

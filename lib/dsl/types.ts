@@ -64,13 +64,26 @@ export const alpnClient: Typ<"alpn_client"> = typ("alpn_client");
 export const gitClient: Typ<"git_client"> = typ("git_client");
 /** `Qubes.DB`. */
 export const qubesdb: Typ<"qubesdb"> = typ("qubesdb");
+/** The module type of sleep: a job in 4.9 (`type sleep = job`), selected at link time. */
+export type Sleep = "job";
+/** The module type of the POSIX clock: a job in 4.9 (`type ptime = job`). */
+export type Ptime = "job";
+/** The module type of the monotonic clock: a job in 4.9 (`type mtime = job`). */
+export type Mtime = "job";
+/** The module type of the random number generator: a job in 4.9 (`type random = job`). */
+export type Random = "job";
+/** The module type of a log reporter: a job in 4.9 (`type reporter = job`). */
+export type Reporter = "job";
+/** The module type of the boot command line. */
+export type Argv = "argv";
+
 /** Sleep (a job in 4.9: selected at link time). */
-export const sleep: Typ<"job"> = job;
+export const sleep: Typ<Sleep> = job;
 /** POSIX clock (a job in 4.9). */
-export const ptime: Typ<"job"> = job;
+export const ptime: Typ<Ptime> = job;
 /** Monotonic clock (a job in 4.9). */
-export const mtime: Typ<"job"> = job;
+export const mtime: Typ<Mtime> = job;
 /** Random (a job in 4.9). */
-export const random: Typ<"job"> = job;
+export const random: Typ<Random> = job;
 /** Log reporter (a job in 4.9). */
-export const reporter: Typ<"job"> = job;
+export const reporter: Typ<Reporter> = job;

@@ -9,6 +9,7 @@
  */
 
 import { aliasUrl } from "../dsl/pos.ts";
+import { registerSource } from "../dsl/call_text.ts";
 import { rewriteImports } from "../plugins/imports.ts";
 import { configError } from "../errors.ts";
 import {
@@ -54,8 +55,11 @@ export async function importConfig(
       if (targets.has(specifier)) continue;
       targets.set(specifier, await targetOf(specifier, url, line));
     }
-    const blob = blobOf(withModuleUrl(rewriteImports(source, sites, (s) => targets.get(s)), url));
+    const text = withModuleUrl(rewriteImports(source, sites, (s) => targets.get(s)), url);
+    const blob = blobOf(text);
     aliasUrl(blob, url);
+    // Messages quote the calls of this text, as evaluated, and point at their arguments.
+    registerSource(url, text);
     blobs.set(url, blob);
     return blob;
   };

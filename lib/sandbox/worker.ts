@@ -65,6 +65,15 @@ function attempted(message: string): string {
   return `${verbs[access] ?? `use ${access} access on`} ${what}`;
 }
 
+/**
+ * The message of a module that does not parse: Deno reports the parser's error as a TypeError
+ * whose message starts with "SyntaxError: " (and the place, which `pos` has).
+ */
+function parseErrorOf(name: string, firstLine: string): string | undefined {
+  const m = /^SyntaxError: (.*)$/.exec(firstLine);
+  return name === "TypeError" && m ? `syntax error: ${m[1]}` : undefined;
+}
+
 function toUnikError(error: unknown, configUrl: string): UnikError {
   const first = userFrameOf(error);
   const plugin = first && pluginOfModule(first.file);
@@ -104,7 +113,11 @@ function toUnikError(error: unknown, configUrl: string): UnikError {
     });
   }
   const firstLine = message.split("\n")[0];
-  if (plugin) return pluginError(`${pluginLabel(plugin)}: ${name}: ${firstLine}`, { pos });
+  const syntax = parseErrorOf(name, firstLine);
+  if (plugin) {
+    return pluginError(`${pluginLabel(plugin)}: ${syntax ?? `${name}: ${firstLine}`}`, { pos });
+  }
+  if (syntax) return new UnikError("config", syntax, { pos });
   if (name === "SyntaxError" || name === "TypeError" && /Module not found|import/i.test(message)) {
     return new UnikError("config", firstLine, { pos });
   }
