@@ -8,7 +8,7 @@ import { configError } from "./errors.ts";
 import { checkOpamUrl, checkUnikernelName, requireField } from "./validate/mod.ts";
 import { Impl } from "./dsl/impl.ts";
 import { LazyPos } from "./dsl/pos.ts";
-import { checkArgs, device, type Expect, options, STRING } from "./dsl/args.ts";
+import { checkArgs, deviceOf, type Expect, optionsOf, STRING } from "./dsl/args.ts";
 import { argv, job } from "./dsl/typ.ts";
 import type { Argv, Mtime, Ptime, Random, Reporter, Sleep } from "./dsl/types.ts";
 import type { SourcePos } from "./errors.ts";
@@ -55,13 +55,13 @@ const REGISTER_PARAMS = [
   ["jobs", JOBS],
   [
     "options",
-    options({
-      argv: startUp("a boot command line", device(argv), "defaultArgv or noArgv"),
-      reporter: startUp("a log reporter", device(job), "defaultReporter() or noReporter"),
-      sleep: startUp("a sleep", device(job), "defaultSleep or noSleep"),
-      ptime: startUp("a POSIX clock", device(job), "defaultPtime, noPtime or mockPtime"),
-      mtime: startUp("a monotonic clock", device(job), "defaultMtime, noMtime or mockMtime"),
-      random: startUp("a random number generator", device(job), "defaultRandom or noRandom"),
+    optionsOf({
+      argv: startUp("a boot command line", deviceOf(argv), "defaultArgv or noArgv"),
+      reporter: startUp("a log reporter", deviceOf(job), "defaultReporter() or noReporter"),
+      sleep: startUp("a sleep", deviceOf(job), "defaultSleep or noSleep"),
+      ptime: startUp("a POSIX clock", deviceOf(job), "defaultPtime, noPtime or mockPtime"),
+      mtime: startUp("a monotonic clock", deviceOf(job), "defaultMtime, noMtime or mockMtime"),
+      random: startUp("a random number generator", deviceOf(job), "defaultRandom or noRandom"),
       src: STRING,
     }),
   ],

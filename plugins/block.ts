@@ -52,6 +52,7 @@ function xenFileBlock(file: string): Impl<"block"> {
  * block device of that name on Solo5, a Xen virtual disk on Xen. Not available on Muen.
  */
 export function blockOfFile(file: string): Impl<"block"> {
+  checkArgs(blockOfFile, [file], [["file", STRING]]);
   return matchImpl(Key.family, {
     solo5: fileBlock(file, "solo5"),
     xen: xenFileBlock(file),
@@ -61,6 +62,7 @@ export function blockOfFile(file: string): Impl<"block"> {
 
 /** A Xen virtual disk by XenStore id or device path (`"51760"`, `"/dev/xvdi1"`). Xen only. */
 export function blockOfXenstoreId(id: string): Impl<"block"> {
+  checkArgs(blockOfXenstoreId, [id], [["id", STRING]]);
   return impl("Block", block, {
     packages: [pkg("mirage-block-xen", { min: "2.1.0", max: "3.0.0", sublibs: ["front"] })],
     connect: (_i, m) => `${m}.connect ${JSON.stringify(id)}`,
@@ -70,6 +72,7 @@ export function blockOfXenstoreId(id: string): Impl<"block"> {
 
 /** An in-memory block device. */
 export function ramdisk(name: string): Impl<"block"> {
+  checkArgs(ramdisk, [name], [["name", STRING]]);
   return impl("Ramdisk", block, {
     packages: [pkg("mirage-block-ramdisk")],
     connect: (_i, m) => `${m}.connect ~name:${JSON.stringify(name)}`,
@@ -100,12 +103,22 @@ export function blockKey(group?: string): Key<BlockKind> {
 
 /** A block device named `name` whose kind is chosen at configure time. */
 export function genericBlock(name: string, options: GenericBlockOptions = {}): Impl<"block"> {
+  checkArgs(genericBlock, [name, options], [["name", STRING], [
+    "options",
+    optionsOf({ group: STRING, key: VALUE }),
+  ]]);
   const kind = options.key ?? value(blockKey(options.group));
   return matchImpl(kind, {
     xenstore: blockOfXenstoreId(name),
     file: blockOfFile(name),
   }, ramdisk(name));
 }
+
+/** What the key of {@link ccmBlock} must be. */
+const CCM_KEY: Expect = {
+  what: 'a runtime argument giving the key as a hex string (runtimeArg<string>("Unikernel.key"))',
+  test: (v) => v instanceof RuntimeArgClass,
+};
 
 /** Options of {@link ccmBlock}. */
 export interface CcmBlockOptions {
@@ -115,13 +128,21 @@ export interface CcmBlockOptions {
 
 /**
  * An AES-CCM encrypted view of `device` (half its size), keyed by a boot argument whose term
- * gives the key as a hex string (an optional `0x` prefix is accepted).
+ * gives the key as a hex string (an optional `0x` prefix is accepted): an OCaml
+ * `string Cmdliner.Term.t`, declared `runtimeArg<string>("Unikernel.key")`. mirage 4.9 documents
+ * the key as a `string option runtime_arg`, but its connect code reads it as a string (its
+ * length, its `0x` prefix), so an optional term does not compile; `RuntimeArg<string | undefined>`
+ * is refused by the type-check for that reason.
  */
 export function ccmBlock(
   keyArg: RuntimeArg<string>,
   device: Impl<"block">,
   options: CcmBlockOptions = {},
 ): Impl<"block"> {
+  checkArgs(ccmBlock, [keyArg, device, options], [["key", CCM_KEY], ["device", deviceOf(block)], [
+    "options",
+    optionsOf({ nonceLen: NUMBER }),
+  ]]);
   const nonce = options.nonceLen === undefined ? "None" : `(Some ${options.nonceLen})`;
   const functor = impl("Block_ccm.Make", fn(block, block), {
     packages: [pkg("mirage-block-ccm", { min: "2.0.0", max: "3.0.0" })],
@@ -135,3 +156,16 @@ export function ccmBlock(
   });
   return apply(functor, device);
 }
+
+// The argument checks are imported last: main.ml's `# line` directives cite the lines of
+// this file's devices, which must not move.
+import {
+  checkArgs,
+  deviceOf,
+  type Expect,
+  NUMBER,
+  optionsOf,
+  STRING,
+  VALUE,
+} from "../lib/dsl/args.ts";
+import { RuntimeArg as RuntimeArgClass } from "../lib/dsl/runtime_arg.ts";

@@ -4,6 +4,7 @@
  */
 
 import { apply, conduit, fn, type Impl, impl, pkg, stackv4v6 } from "../lib/mod.ts";
+import { BOOLEAN, checkArgs, deviceOf, optionsOf } from "../lib/dsl/args.ts";
 
 const CONDUIT_MIRAGE = pkg("conduit-mirage", { min: "8.0.0", max: "9.0.0" });
 
@@ -28,6 +29,10 @@ export function conduitDirect(
   stack: Impl<"stackv4v6">,
   options: ConduitOptions = {},
 ): Impl<"conduit"> {
+  checkArgs(conduitDirect, [stack, options], [["stack", deviceOf(stackv4v6)], [
+    "options",
+    optionsOf({ tls: BOOLEAN }),
+  ]]);
   const tcp = apply(tcpConduit, stack);
   return options.tls ? apply(tlsConduit, tcp) : tcp;
 }

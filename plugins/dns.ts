@@ -14,6 +14,15 @@ import {
   stackv4v6,
 } from "../lib/mod.ts";
 import { dnsCacheSizeArg, dnsServersArg, dnsTimeoutArg } from "./network_args.ts";
+import {
+  checkArgs,
+  deviceOf,
+  NANOSECONDS,
+  NUMBER,
+  optionsOf,
+  STRING,
+  STRINGS,
+} from "../lib/dsl/args.ts";
 
 /** Options of {@link genericDnsClient}: defaults of the `--dns_*` boot flags. */
 export interface DnsClientOptions {
@@ -33,6 +42,13 @@ export function genericDnsClient(
   he: Impl<"happy_eyeballs">,
   options: DnsClientOptions = {},
 ): Impl<"dns_client"> {
+  checkArgs(genericDnsClient, [stack, he, options], [["stack", deviceOf(stackv4v6)], [
+    "he",
+    deviceOf(happyEyeballs),
+  ], [
+    "options",
+    optionsOf({ group: STRING, timeout: NANOSECONDS, nameservers: STRINGS, cacheSize: NUMBER }),
+  ]]);
   const g = options.group;
   const functor = impl("Dns_client_mirage.Make", fn(stackv4v6, happyEyeballs, dnsClient), {
     packages: [pkg("dns-client-mirage", { min: "10.0.0", max: "11.0.0" })],

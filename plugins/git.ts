@@ -5,6 +5,7 @@
 
 import { apply, fn, gitClient, type Impl, impl, mimic, pkg, tcpv4v6 } from "../lib/mod.ts";
 import { httpHeadersArg, optionalStringArg } from "./network_args.ts";
+import { checkArgs, deviceOf, optionsOf, STRING, STRING_PAIRS } from "../lib/dsl/args.ts";
 
 const gitMirage = (sub: string) =>
   pkg("git-mirage", { min: "3.18.0", max: "3.19.0", sublibs: [sub] });
@@ -16,6 +17,7 @@ const gitTcpFunctor = impl("Git_mirage_tcp.Make", fn(tcpv4v6, mimic, gitClient),
 
 /** git:// over TCP. */
 export function gitTcp(tcp: Impl<"tcpv4v6">, mi: Impl<"mimic">): Impl<"git_client"> {
+  checkArgs(gitTcp, [tcp, mi], [["tcp", deviceOf(tcpv4v6)], ["mi", deviceOf(mimic)]]);
   return apply(gitTcpFunctor, tcp, mi);
 }
 
@@ -37,6 +39,10 @@ export function gitSsh(
   mi: Impl<"mimic">,
   options: GitSshOptions = {},
 ): Impl<"git_client"> {
+  checkArgs(gitSsh, [tcp, mi, options], [["tcp", deviceOf(tcpv4v6)], ["mi", deviceOf(mimic)], [
+    "options",
+    optionsOf({ group: STRING, authenticator: STRING, key: STRING, password: STRING }),
+  ]]);
   const g = options.group;
   const functor = impl("Git_mirage_ssh.Make", fn(tcpv4v6, mimic, gitClient), {
     packages: [gitMirage("ssh")],
@@ -67,6 +73,10 @@ export function gitHttp(
   mi: Impl<"mimic">,
   options: GitHttpOptions = {},
 ): Impl<"git_client"> {
+  checkArgs(gitHttp, [tcp, mi, options], [["tcp", deviceOf(tcpv4v6)], ["mi", deviceOf(mimic)], [
+    "options",
+    optionsOf({ group: STRING, authenticator: STRING, headers: STRING_PAIRS }),
+  ]]);
   const g = options.group;
   const functor = impl("Git_mirage_http.Make", fn(tcpv4v6, mimic, gitClient), {
     packages: [gitMirage("http")],
@@ -87,5 +97,6 @@ const mergeFunctor = impl("Mimic.Merge", fn(gitClient, gitClient, gitClient), {
 
 /** A git client trying both. */
 export function mergeGitClients(a: Impl<"git_client">, b: Impl<"git_client">): Impl<"git_client"> {
+  checkArgs(mergeGitClients, [a, b], [["a", deviceOf(gitClient)], ["b", deviceOf(gitClient)]]);
   return apply(mergeFunctor, a, b);
 }

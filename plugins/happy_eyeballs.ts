@@ -5,6 +5,7 @@
 
 import { apply, fn, happyEyeballs, type Impl, impl, pkg, stackv4v6 } from "../lib/mod.ts";
 import { happyEyeballsArg } from "./network_args.ts";
+import { checkArgs, deviceOf, NANOSECONDS, NUMBER, optionsOf, STRING } from "../lib/dsl/args.ts";
 
 /** Options of {@link genericHappyEyeballs}: defaults of the `--he_*` boot flags (ns). */
 export interface HappyEyeballsOptions {
@@ -29,6 +30,18 @@ export function genericHappyEyeballs(
   stack: Impl<"stackv4v6">,
   options: HappyEyeballsOptions = {},
 ): Impl<"happy_eyeballs"> {
+  checkArgs(genericHappyEyeballs, [stack, options], [["stack", deviceOf(stackv4v6)], [
+    "options",
+    optionsOf({
+      group: STRING,
+      aaaaTimeout: NANOSECONDS,
+      connectDelay: NANOSECONDS,
+      connectTimeout: NANOSECONDS,
+      resolveTimeout: NANOSECONDS,
+      resolveRetries: NUMBER,
+      timerInterval: NANOSECONDS,
+    }),
+  ]]);
   const g = options.group;
   const functor = impl("Happy_eyeballs_mirage.Make", fn(stackv4v6, happyEyeballs), {
     packages: [pkg("happy-eyeballs-mirage", { min: "2.0.0", max: "3.0.0" })],

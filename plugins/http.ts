@@ -20,6 +20,7 @@ import {
   type RuntimeArg,
   tcpv4v6,
 } from "../lib/mod.ts";
+import { checkArgs, deviceOf, optionsOf, required, RUNTIME_ARG } from "../lib/dsl/args.ts";
 
 const COHTTP_MIRAGE = pkg("cohttp-mirage", { min: "6.1.0", max: "7.0.0" });
 
@@ -30,11 +31,13 @@ const cohttpServerFunctor = impl("Cohttp_mirage.Server.Make", fn(conduit, http),
 
 /** A cohttp server over conduit. */
 export function cohttpServer(c: Impl<"conduit">): Impl<"http"> {
+  checkArgs(cohttpServer, [c], [["c", deviceOf(conduit)]]);
   return apply(cohttpServerFunctor, c);
 }
 
 /** An httpaf server over conduit. */
 export function httpafServer(c: Impl<"conduit">): Impl<"http"> {
+  checkArgs(httpafServer, [c], [["c", deviceOf(conduit)]]);
   return impl("Httpaf_mirage.Server_with_conduit", http, {
     packages: [pkg("httpaf-mirage")],
     extraDeps: [c],
@@ -49,6 +52,7 @@ const cohttpClientFunctor = impl("Cohttp_mirage.Client.Make", fn(resolver, condu
 
 /** A cohttp client context. */
 export function cohttpClient(r: Impl<"resolver">, c: Impl<"conduit">): Impl<"http_client"> {
+  checkArgs(cohttpClient, [r, c], [["r", deviceOf(resolver)], ["c", deviceOf(conduit)]]);
   return apply(cohttpClientFunctor, r, c);
 }
 
@@ -60,6 +64,10 @@ export interface PafServerOptions {
 
 /** A paf (HTTP/1.1 and H2) server on TCP `--port`. */
 export function pafServer(tcp: Impl<"tcpv4v6">, options: PafServerOptions): Impl<"http_server"> {
+  checkArgs(pafServer, [tcp, options], [["tcp", deviceOf(tcpv4v6)], [
+    "options",
+    optionsOf({ port: required(RUNTIME_ARG, 'port: runtimeArg<number>("Unikernel.port")') }),
+  ]]);
   const functor = impl("Paf_mirage.Make", fn(tcpv4v6, httpServer), {
     packages: [pkg("paf", { min: "0.8.0", max: "0.9.0", sublibs: ["mirage"] })],
     runtimeArgs: [options.port],
@@ -75,5 +83,6 @@ const pafClientFunctor = impl("Http_mirage_client.Make", fn(tcpv4v6, mimic, alpn
 
 /** An HTTP client (HTTP/1.1 and H2 by ALPN) over mimic. */
 export function pafClient(tcp: Impl<"tcpv4v6">, mi: Impl<"mimic">): Impl<"alpn_client"> {
+  checkArgs(pafClient, [tcp, mi], [["tcp", deviceOf(tcpv4v6)], ["mi", deviceOf(mimic)]]);
   return apply(pafClientFunctor, tcp, mi);
 }

@@ -29,6 +29,15 @@ import {
   ipv6NetworkArg,
   ipv6OnlyArg,
 } from "./network_args.ts";
+import {
+  checkArgs,
+  deviceOf,
+  type Expect,
+  optionsOf,
+  record,
+  required,
+  STRING,
+} from "../lib/dsl/args.ts";
 
 /** The tcpip package with one of its sub-libraries. */
 export function tcpip(sublib: string): Package {
@@ -51,6 +60,18 @@ export interface Ipv6Config {
   readonly gateway?: string;
 }
 
+/** What the `config` option of {@link createIpv4} (and `ipv4Config` of the stacks) must be. */
+export const IPV4_CONFIG: Expect = record("an IPv4 configuration ({ network, gateway? })", {
+  network: required(STRING, 'network: "10.0.0.2/24"'),
+  gateway: STRING,
+});
+
+/** What the `config` option of {@link createIpv6} (and `ipv6Config` of the stacks) must be. */
+export const IPV6_CONFIG: Expect = record("an IPv6 configuration ({ network, gateway? })", {
+  network: required(STRING, 'network: "fc00::2/64"'),
+  gateway: STRING,
+});
+
 /** Options of {@link createIpv4}. */
 export interface CreateIpv4Options {
   /** Prefix of the boot flags. */
@@ -65,6 +86,11 @@ export function createIpv4(
   arp: Impl<"arpv4">,
   options: CreateIpv4Options = {},
 ): Impl<"ipv4"> {
+  checkArgs(createIpv4, [eth, arp, options], [
+    ["eth", deviceOf(ethernet)],
+    ["arp", deviceOf(arpv4)],
+    ["options", optionsOf({ group: STRING, config: IPV4_CONFIG })],
+  ]);
   const { group, config } = options;
   const functor = impl("Static_ipv4.Make", fn(ethernet, arpv4, ipv4), {
     packages: [tcpip("ipv4")],
@@ -85,6 +111,10 @@ export function ipv4OfDhcp(
   eth: Impl<"ethernet">,
   arp: Impl<"arpv4">,
 ): Impl<"ipv4"> {
+  checkArgs(ipv4OfDhcp, [net, eth, arp], [["net", deviceOf(network)], ["eth", deviceOf(ethernet)], [
+    "arp",
+    deviceOf(arpv4),
+  ]]);
   const functor = impl("Dhcp_ipv4.Make", fn(network, ethernet, arpv4, ipv4), {
     packages: [pkg("charrua-client", { min: "2.0.0", max: "3.0.0", sublibs: ["mirage"] })],
     connect: (_i, m, [n, e, a]) => `${m}.connect ${n} ${e} ${a}`,
@@ -98,6 +128,10 @@ export function ipv4Qubes(
   eth: Impl<"ethernet">,
   arp: Impl<"arpv4">,
 ): Impl<"ipv4"> {
+  checkArgs(ipv4Qubes, [db, eth, arp], [["db", deviceOf(qubesdb)], ["eth", deviceOf(ethernet)], [
+    "arp",
+    deviceOf(arpv4),
+  ]]);
   const functor = impl("Qubesdb_ipv4.Make", fn(qubesdb, ethernet, arpv4, ipv4), {
     packages: [pkg("mirage-qubes-ipv4", { min: "2.0.0", max: "3.0.0" })],
     connect: (_i, m, [d, e, a]) => `${m}.connect ${d} ${e} ${a}`,
@@ -119,6 +153,10 @@ export function createIpv6(
   eth: Impl<"ethernet">,
   options: CreateIpv6Options = {},
 ): Impl<"ipv6"> {
+  checkArgs(createIpv6, [net, eth, options], [["net", deviceOf(network)], [
+    "eth",
+    deviceOf(ethernet),
+  ], ["options", optionsOf({ group: STRING, config: IPV6_CONFIG })]]);
   const { group, config } = options;
   const functor = impl("Ipv6.Make", fn(network, ethernet, ipv6), {
     packages: [tcpip("ipv6")],
@@ -146,6 +184,10 @@ export function createIpv4v6(
   v6: Impl<"ipv6">,
   options: CreateIpv4v6Options = {},
 ): Impl<"ipv4v6"> {
+  checkArgs(createIpv4v6, [v4, v6, options], [["v4", deviceOf(ipv4)], ["v6", deviceOf(ipv6)], [
+    "options",
+    optionsOf({ group: STRING }),
+  ]]);
   const functor = impl("Tcpip_stack_direct.IPV4V6", fn(ipv4, ipv6, ipv4v6), {
     packages: [tcpip("stack-direct")],
     runtimeArgs: [ipv4OnlyArg(options.group), ipv6OnlyArg(options.group)],
@@ -162,5 +204,6 @@ const icmpFunctor = impl("Icmpv4.Make", fn(ipv4, icmpv4), {
 
 /** ICMPv4 over an IPv4 layer (used by the direct stacks). */
 export function directIcmpv4(ip: Impl<"ipv4">): Impl<"icmpv4"> {
+  checkArgs(directIcmpv4, [ip], [["ip", deviceOf(ipv4)]]);
   return apply(icmpFunctor, ip);
 }

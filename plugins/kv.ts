@@ -30,7 +30,7 @@ export function crunchModule(dir: string): string {
 
 /** The files of directory `dir` embedded in the unikernel by ocaml-crunch at build time. */
 export function crunch(dir: string): Impl<"kv_ro"> {
-  const module = crunchModule(checkDir(`crunch(${JSON.stringify(dir)}): directory`, dir));
+  const module = crunchModule(checkedDirectory(crunch, dir));
   return impl(module, kvRo, {
     packages: [
       pkg("mirage-kv-mem", { min: "4.0.0", max: "5.0.0" }),
@@ -56,6 +56,7 @@ function unixDirectory(dir: string): Impl<"kv_ro"> {
 
 /** `dir` read from the host on Unix (and Unikraft), crunched into the unikernel elsewhere. */
 export function directKvRo(dir: string): Impl<"kv_ro"> {
+  checkArgs(directKvRo, [dir], [["dir", STRING]]);
   return matchImpl(Key.family, { solo5: crunch(dir), xen: crunch(dir) }, unixDirectory(dir));
 }
 
@@ -85,12 +86,17 @@ export interface GenericKvRoOptions {
 
 /** A read-only store of `dir`, crunched or read directly as a configure key says. */
 export function genericKvRo(dir: string, options: GenericKvRoOptions = {}): Impl<"kv_ro"> {
+  checkArgs(genericKvRo, [dir, options], [["dir", STRING], [
+    "options",
+    optionsOf({ group: STRING, key: VALUE }),
+  ]]);
   const kind = options.key ?? value(kvRoKey(options.group));
   return matchImpl(kind, { crunch: crunch(dir), direct: directKvRo(dir) }, directKvRo(dir));
 }
 
 /** A read-write store in host directory `dir`. Unix only. */
 export function directKvRw(dir: string): Impl<"kv_rw"> {
+  checkArgs(directKvRw, [dir], [["dir", STRING]]);
   return impl("Mirage_kv_unix", kvRw, {
     packages: [pkg("mirage-kv-unix", { min: "2.1.0", max: "3.0.0" })],
     connect: (_i, m) => `${m}.connect ${JSON.stringify(dir)}`,
@@ -113,6 +119,7 @@ const tarRo = impl("Tar_mirage.Make_KV_RO", fn(block, kvRo), {
 
 /** A read-only store in a tar archive on `device`. */
 export function tarKvRo(device: Impl<"block">): Impl<"kv_ro"> {
+  checkArgs(tarKvRo, [device], [["device", deviceOf(block)]]);
   return apply(tarRo, device);
 }
 
@@ -123,6 +130,7 @@ const tarRw = impl("Tar_mirage.Make_KV_RW", fn(block, kvRw), {
 
 /** An append-only read-write store in a tar archive on `device`. */
 export function tarKvRw(device: Impl<"block">): Impl<"kv_rw"> {
+  checkArgs(tarKvRw, [device], [["device", deviceOf(block)]]);
   return apply(tarRw, device);
 }
 
@@ -133,6 +141,7 @@ const fat = impl("Fat.KV_RO", fn(block, kvRo), {
 
 /** A read-only store in a FAT file system on `device`. */
 export function fatRo(device: Impl<"block">): Impl<"kv_ro"> {
+  checkArgs(fatRo, [device], [["device", deviceOf(block)]]);
   return apply(fat, device);
 }
 
@@ -144,6 +153,15 @@ export interface ChamelonOptions {
 
 /** A littlefs read-write store on `device` (formatted beforehand: `chamelon format img 512`). */
 export function chamelon(device: Impl<"block">, options: ChamelonOptions): Impl<"kv_rw"> {
+  checkArgs(chamelon, [device, options], [["device", deviceOf(block)], [
+    "options",
+    optionsOf({
+      programBlockSize: required(
+        RUNTIME_ARG,
+        'programBlockSize: runtimeArg<number>("Unikernel.program_block_size")',
+      ),
+    }),
+  ]]);
   const functor = impl("Kv.Make", fn(block, kvRw), {
     packages: [pkg("chamelon", { min: "0.0.8", sublibs: ["kv"] })],
     runtimeArgs: [options.programBlockSize],
@@ -196,6 +214,17 @@ const analyzeArg = runtimeArg<boolean>("Mirage_runtime.analyze", {
  * URL, `file://host/path` or `relativize://dir`).
  */
 export function docteur(remote: string, options: DocteurOptions = {}): Impl<"kv_ro"> {
+  checkArgs(docteur, [remote, options], [["remote", STRING], [
+    "options",
+    optionsOf({
+      mode: oneOf("fast", "light"),
+      name: KEY,
+      output: KEY,
+      analyze: RUNTIME_ARG,
+      branch: STRING,
+      extraDeps: STRINGS,
+    }),
+  ]]);
   const what = `docteur(${JSON.stringify(remote)})`;
   requireField(`${what}: remote`, remote, checkDocteurRemote);
   if (options.branch !== undefined) requireField(`${what}: branch`, options.branch, checkGitRef);
@@ -263,6 +292,12 @@ import {
   requireField,
 } from "../lib/validate/mod.ts";
 
+/** The directory argument of `constructor`, checked as a string, then as a project path. */
+function checkedDirectory(constructor: (dir: string) => unknown, dir: string): string {
+  checkArgs(constructor, [dir], [["dir", STRING]]);
+  return checkDir(`${constructor.name}(${JSON.stringify(dir)}): directory`, dir);
+}
+
 /** How deep the build directory (where dune.build lives) is below the project root. */
 function buildDepth(info: Info): number {
   return info.configFile.split("/").length - 1;
@@ -301,3 +336,18 @@ function checkDuneDependency(dep: string): string | undefined {
     return `is not dune: ${(e as Error).message}`;
   }
 }
+
+// The argument checks are imported last: main.ml's `# line` directives cite the lines of
+// this file's devices, which must not move.
+import {
+  checkArgs,
+  deviceOf,
+  KEY,
+  oneOf,
+  optionsOf,
+  required,
+  RUNTIME_ARG,
+  STRING,
+  STRINGS,
+  VALUE,
+} from "../lib/dsl/args.ts";

@@ -14,6 +14,7 @@ import {
   pkg,
   stackv4v6,
 } from "../lib/mod.ts";
+import { checkArgs, deviceOf } from "../lib/dsl/args.ts";
 
 const mimicFunctor = impl(
   "Mimic_happy_eyeballs.Make",
@@ -30,5 +31,9 @@ export function mimicHappyEyeballs(
   he: Impl<"happy_eyeballs">,
   dns: Impl<"dns_client">,
 ): Impl<"mimic"> {
+  checkArgs(mimicHappyEyeballs, [stack, he, dns], [["stack", deviceOf(stackv4v6)], [
+    "he",
+    deviceOf(happyEyeballs),
+  ], ["dns", deviceOf(dnsClient)]]);
   return apply(mimicFunctor, stack, he, dns);
 }

@@ -5,6 +5,7 @@
 
 import { apply, fn, type Impl, impl, job, pkg, stackv4v6 } from "../lib/mod.ts";
 import { monitorArg, monitorHostnameArg } from "./network_args.ts";
+import { checkArgs, deviceOf, optionsOf, STRING } from "../lib/dsl/args.ts";
 
 /** Options of {@link monitoring}. */
 export interface MonitoringOptions {
@@ -17,6 +18,10 @@ export interface MonitoringOptions {
  * generated code, which does not compile; unik passes them in their places.)
  */
 export function monitoring(stack: Impl<"stackv4v6">, options: MonitoringOptions = {}): Impl<"job"> {
+  checkArgs(monitoring, [stack, options], [["stack", deviceOf(stackv4v6)], [
+    "options",
+    optionsOf({ group: STRING }),
+  ]]);
   const functor = impl("Mirage_monitoring.Make", fn(stackv4v6, job), {
     packages: [pkg("mirage-monitoring", { min: "0.0.6", max: "0.1.0" })],
     runtimeArgs: [monitorArg(undefined, options.group), monitorHostnameArg(options.group)],

@@ -53,6 +53,10 @@ function solo5Netif(device: string): Impl<"network"> {
  * time), elsewhere the default of the `--interface` boot flag.
  */
 export function netif(device: string, options: NetifOptions = {}): Impl<"network"> {
+  checkArgs(netif, [device, options], [["device", STRING], [
+    "options",
+    optionsOf({ group: STRING }),
+  ]]);
   return matchImpl(Key.family, { solo5: solo5Netif(device) }, hostNetif(device, options.group));
 }
 
@@ -62,3 +66,7 @@ export const defaultNetwork: Impl<"network"> = matchImpl(
   { unix: netif("tap0"), solo5: netif("service") },
   netif("0"),
 );
+
+// The argument checks are imported last: main.ml's `# line` directives cite the lines of
+// this file's devices, which must not move.
+import { checkArgs, optionsOf, STRING } from "../lib/dsl/args.ts";

@@ -25,8 +25,8 @@ export interface ReporterOptions {
 
 /** The console log reporter, with `-l/--logs` to set levels at boot. */
 export function defaultReporter(options: ReporterOptions = {}): Impl<"job"> {
-  const level = options.level === undefined ? "info" : options.level;
-  const ocamlLevel = level === null ? "None" : `(Some ${LEVELS[level]})`;
+  checkArgs(defaultReporter, [options], reporterParams());
+  const ocamlLevel = ocamlLevelOf(options.level === undefined ? "info" : options.level);
   return impl("Mirage_logs", job, {
     packages: [pkg("mirage-logs", { min: "3.0.0", max: "4.0.0" })],
     runtimeArgs: [logsArg],
@@ -44,3 +44,17 @@ export function defaultReporter(options: ReporterOptions = {}): Impl<"job"> {
 export const noReporter: Impl<"job"> = impl("Mirage_runtime", job, {
   connect: () => "assert false",
 });
+
+/** The OCaml value of a default level: `(Some Logs.Info)`, or `None`. */
+function ocamlLevelOf(level: LogLevel | null): string {
+  return level === null ? "None" : `(Some ${LEVELS[level]})`;
+}
+
+/** The parameters of {@link defaultReporter}, checked before it reads them. */
+function reporterParams(): readonly Param[] {
+  return [["options", optionsOf({ level: oneOf(...Object.keys(LEVELS), null) })]];
+}
+
+// Imported last: main.ml's `# line` directives cite the lines of this file's devices, which
+// must not move.
+import { checkArgs, oneOf, optionsOf, type Param } from "../lib/dsl/args.ts";

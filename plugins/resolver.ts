@@ -6,6 +6,7 @@
 
 import { apply, fn, type Impl, impl, Key, pkg, resolver, stackv4v6 } from "../lib/mod.ts";
 import { resolverArg } from "./network_args.ts";
+import { checkArgs, deviceOf, optionsOf, STRINGS } from "../lib/dsl/args.ts";
 
 const CONDUIT_MIRAGE = pkg("conduit-mirage", { min: "8.0.0", max: "9.0.0" });
 
@@ -20,6 +21,10 @@ export function resolverDns(
   stack: Impl<"stackv4v6">,
   options: ResolverDnsOptions = {},
 ): Impl<"resolver"> {
+  checkArgs(resolverDns, [stack, options], [["stack", deviceOf(stackv4v6)], [
+    "options",
+    optionsOf({ ns: STRINGS }),
+  ]]);
   const functor = impl("Resolver_mirage.Make", fn(stackv4v6, resolver), {
     packages: [CONDUIT_MIRAGE],
     runtimeArgs: [resolverArg(options.ns)],

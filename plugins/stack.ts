@@ -31,15 +31,19 @@ import {
   createIpv4v6,
   createIpv6,
   directIcmpv4,
+  IPV4_CONFIG,
   type Ipv4Config,
   ipv4OfDhcp,
   ipv4Qubes,
+  IPV6_CONFIG,
   type Ipv6Config,
   tcpip,
 } from "./ip.ts";
 import { directUdp, socketUdpv4v6 } from "./udp.ts";
 import { directTcp, socketTcpv4v6 } from "./tcp.ts";
 import { defaultQubesdb } from "./qubesdb.ts";
+import { checkArgs, deviceOf, FUNCTION, optionsOf, STRING, VALUE } from "../lib/dsl/args.ts";
+import { ipv4, ipv6 } from "../lib/dsl/types.ts";
 
 /** Options of {@link directStackv4v6}. */
 export interface DirectStackOptions {
@@ -58,6 +62,14 @@ export function directStackv4v6(
   v6: Impl<"ipv6">,
   options: DirectStackOptions = {},
 ): Impl<"stackv4v6"> {
+  checkArgs(directStackv4v6, [net, eth, arp, v4, v6, options], [
+    ["net", deviceOf(network)],
+    ["eth", deviceOf(ethernet)],
+    ["arp", deviceOf(arpv4)],
+    ["v4", deviceOf(ipv4)],
+    ["v6", deviceOf(ipv6)],
+    ["options", optionsOf({ group: STRING, tcp: deviceOf(tcpv4v6) })],
+  ]);
   const ip = createIpv4v6(v4, v6, { group: options.group });
   const functor = impl(
     "Tcpip_stack_direct.MakeV4V6",
@@ -88,6 +100,7 @@ export interface SocketStackOptions {
 
 /** The host's socket stack (any address). Unix only. */
 export function socketStackv4v6(options: SocketStackOptions = {}): Impl<"stackv4v6"> {
+  checkArgs(socketStackv4v6, [options], [["options", optionsOf({ group: STRING })]]);
   const { group } = options;
   return impl("Tcpip_stack_socket.V4V6", stackv4v6, {
     packages: [tcpip("stack-socket")],
@@ -115,6 +128,16 @@ export function staticIpv4v6Stack(
   net: Impl<"network">,
   options: StaticStackOptions = {},
 ): Impl<"stackv4v6"> {
+  checkArgs(staticIpv4v6Stack, [net, options], [["net", deviceOf(network)], [
+    "options",
+    optionsOf({
+      group: STRING,
+      ipv4Config: IPV4_CONFIG,
+      ipv6Config: IPV6_CONFIG,
+      arp: FUNCTION,
+      tcp: deviceOf(tcpv4v6),
+    }),
+  ]]);
   const { group } = options;
   const eth = ethif(net);
   const a = (options.arp ?? defaultArp)(eth);
@@ -177,6 +200,18 @@ export function genericStackv4v6(
   net: Impl<"network">,
   options: GenericStackOptions = {},
 ): Impl<"stackv4v6"> {
+  checkArgs(genericStackv4v6, [net, options], [["net", deviceOf(network)], [
+    "options",
+    optionsOf({
+      group: STRING,
+      ipv4Config: IPV4_CONFIG,
+      ipv6Config: IPV6_CONFIG,
+      arp: FUNCTION,
+      tcp: deviceOf(tcpv4v6),
+      dhcpKey: VALUE,
+      netKey: VALUE,
+    }),
+  ]]);
   const { group } = options;
   const dhcp = options.dhcpKey ?? value(dhcpKey(group));
   const choice = options.netKey ?? value(netKey(group));
@@ -202,5 +237,6 @@ const tcpOfStack = impl("Tcpip_stack_direct.TCPV4V6", fn(stackv4v6, tcpv4v6), {
 
 /** The TCP of a stack. */
 export function tcpv4v6OfStackv4v6(stack: Impl<"stackv4v6">): Impl<"tcpv4v6"> {
+  checkArgs(tcpv4v6OfStackv4v6, [stack], [["stack", deviceOf(stackv4v6)]]);
   return apply(tcpOfStack, stack);
 }

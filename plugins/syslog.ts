@@ -11,6 +11,7 @@ import {
   syslogPortArg,
   syslogTruncateArg,
 } from "./network_args.ts";
+import { checkArgs, deviceOf, optionsOf, STRING } from "../lib/dsl/args.ts";
 
 /** Options of the syslog reporters. */
 export interface SyslogOptions {
@@ -33,6 +34,10 @@ function commonArgs(g?: string) {
 
 /** Logs to `--syslog` over UDP. */
 export function syslogUdp(stack: Impl<"stackv4v6">, options: SyslogOptions = {}): Impl<"syslog"> {
+  checkArgs(syslogUdp, [stack, options], [["stack", deviceOf(stackv4v6)], [
+    "options",
+    optionsOf({ group: STRING }),
+  ]]);
   const functor = impl("Logs_syslog_mirage.Udp", fn(stackv4v6, syslog), {
     packages: [LOGS_SYSLOG(["mirage"])],
     runtimeArgs: commonArgs(options.group),
@@ -62,6 +67,10 @@ function streamConnect(create: string): string {
 
 /** Logs to `--syslog` over TCP. */
 export function syslogTcp(stack: Impl<"stackv4v6">, options: SyslogOptions = {}): Impl<"syslog"> {
+  checkArgs(syslogTcp, [stack, options], [["stack", deviceOf(stackv4v6)], [
+    "options",
+    optionsOf({ group: STRING }),
+  ]]);
   const functor = impl("Logs_syslog_mirage.Tcp", fn(stackv4v6, syslog), {
     packages: [LOGS_SYSLOG(["mirage"])],
     runtimeArgs: commonArgs(options.group),
@@ -83,6 +92,10 @@ export function syslogTls(
   kv: Impl<"kv_ro">,
   options: SyslogOptions = {},
 ): Impl<"syslog"> {
+  checkArgs(syslogTls, [stack, kv, options], [["stack", deviceOf(stackv4v6)], [
+    "kv",
+    deviceOf(kvRo),
+  ], ["options", optionsOf({ group: STRING })]]);
   const g = options.group;
   const functor = impl("Logs_syslog_mirage_tls.Tls", fn(stackv4v6, kvRo, syslog), {
     packages: [LOGS_SYSLOG(["mirage", "mirage.tls"])],

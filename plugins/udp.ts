@@ -19,6 +19,7 @@ import {
 } from "../lib/mod.ts";
 import { tcpip } from "./ip.ts";
 import { ipv4NetworkArg, ipv4OnlyArg, ipv6NetworkArg, ipv6OnlyArg } from "./network_args.ts";
+import { checkArgs, deviceOf, optionsOf, orNull, STRING } from "../lib/dsl/args.ts";
 
 /** The IP layer kinds. */
 export type IpKind = "ipv4" | "ipv6" | "ipv4v6";
@@ -44,6 +45,7 @@ export function ipKindOf(ip: Impl<IpKind>): IpKind {
 
 /** tcpip's UDP over `ip`. */
 export function directUdp<V extends IpKind>(ip: Impl<V>): Impl<UdpOf<V>> {
+  checkArgs(directUdp, [ip], [["ip", deviceOf(ipv4, ipv6, ipv4v6)]]);
   const kind = ipKindOf(ip);
   const functor = impl(
     "Udp.Make",
@@ -90,5 +92,9 @@ export function socketUdpv4v6(
   v6: string | null,
   options: SocketOptions = {},
 ): Impl<"udpv4v6"> {
+  checkArgs(socketUdpv4v6, [v4, v6, options], [["v4", orNull(STRING)], ["v6", orNull(STRING)], [
+    "options",
+    optionsOf({ group: STRING }),
+  ]]);
   return impl("Udpv4v6_socket", udpv4v6, socketTransport("udpv4v6-socket", v4, v6, options));
 }

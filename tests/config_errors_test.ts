@@ -24,7 +24,7 @@ Deno.test("a config that registers nothing says how to register", async () => {
   assert.match(r.stderr, /hint: end config\.ts with: export default register/);
 });
 
-Deno.test("a functor applied to a device of the wrong type: the apply line", async () => {
+Deno.test("a functor applied to a device of the wrong type: at the argument, named as written", async () => {
   const r = await configureBroken(
     `${HEADER}const app = main("App.Make", fn(kvRo, job));
 const net = impl("Netif", network);
@@ -35,7 +35,7 @@ export default register("x", [apply(app, net)]);
   assert.equal(r.code, 3);
   assert.match(
     r.stderr,
-    /config\.ts:5:\d+: App\.Make expects an argument of type kv_ro, but Netif has type network/,
+    /^unik: config\.ts:5:42: App\.Make expects an argument of type kv_ro, but net \(Netif\) has type network$/m,
   );
 });
 
@@ -62,11 +62,21 @@ export default register("x", [apply(app, kv)]);
   assert.match(r.stderr, /hint: apply the functor to all its arguments/);
 });
 
-Deno.test("a syntax error names the file and line", async () => {
+Deno.test("a syntax error is reported as one, at its line and column", async () => {
   const r = await configureBroken(`${HEADER}\nconst x = ;\n`);
   assert.equal(r.code, 3);
-  assert.match(r.stderr, /config\.ts:3:\d+/);
-  assert.match(r.stderr, /Expression expected|Unexpected token/);
+  assert.match(r.stderr, /^unik: config\.ts:3:11: syntax error: Expression expected$/m);
+  assert.doesNotMatch(r.stderr, /TypeError/);
+});
+
+Deno.test("a syntax error in a local module names that module", async () => {
+  const dir = await tempProject({
+    "config.ts": `${HEADER}import { x } from "./lib.ts";\nexport default register("x", [main("Unikernel", job)]);\n`,
+    "lib.ts": "export const x = (1;\n",
+  });
+  const r = await unik(dir, ["configure"]);
+  assert.equal(r.code, 3);
+  assert.match(r.stderr, /^unik: lib\.ts:1:\d+: syntax error: /m);
 });
 
 Deno.test("an unknown key value is refused with the valid values", async () => {

@@ -49,13 +49,13 @@ for (const target of ALL) {
   }
 }
 
-Deno.test("a block device on muen is refused, naming the device and the supported targets", async () => {
+Deno.test("a block device on muen is refused, named by the user's call, with the supported targets", async () => {
   const dir = await copyOf("tests/fixtures/configs/devices");
   const r = await unik(dir, ["configure", "-t", "muen"]);
   assert.equal(r.code, 3);
   assert.match(
     r.stderr,
-    /Block \(block\.ts:\d+\) does not support the target muen; it supports hvt, spt, virtio, genode/,
+    /blockOfFile\("disk\.img"\) \(config\.ts:11, module Block\) does not support the target muen; it supports hvt, spt, virtio, genode/,
   );
   assert.equal((await snapshot(dir)).size, 1);
 });

@@ -26,7 +26,7 @@ export interface Expect {
 }
 
 /** A device of one of the module types `typs`. */
-export function device(...typs: readonly Pick<Typ<unknown>, "shape">[]): Expect {
+export function deviceOf(...typs: readonly Pick<Typ<unknown>, "shape">[]): Expect {
   const names = typs.map((t) => showTyp(t.shape));
   const what = `a device of type ${
     names.length === 1 ? names[0] : `${names.slice(0, -1).join(", ")} or ${names.at(-1)}`
@@ -87,15 +87,15 @@ export function oneOf(...values: readonly (string | null)[]): Expect {
   );
 }
 
-/** An object whose fields, when present, are as `fields` says. */
-export function record(what: string, fields: Readonly<Record<string, Expect>>): Expect {
+/** An object whose fields are as `fields` says: each optional unless {@link required}. */
+export function record(what: string, fields: Readonly<Record<string, Expect | Required>>): Expect {
   return kind(
     what,
     (v) =>
       typeof v === "object" && v !== null && !Array.isArray(v) &&
-      Object.entries(fields).every(([k, e]) => {
+      Object.entries(fields).every(([k, f]) => {
         const x = (v as Record<string, unknown>)[k];
-        return x === undefined || e.test(x);
+        return x === undefined ? !isRequired(f) : (isRequired(f) ? f.expect : f).test(x);
       }),
   );
 }
@@ -125,7 +125,7 @@ export interface OptionsSpec {
 }
 
 /** The options object of a constructor. */
-export function options(fields: Readonly<Record<string, Expect | Required>>): OptionsSpec {
+export function optionsOf(fields: Readonly<Record<string, Expect | Required>>): OptionsSpec {
   return { options: fields };
 }
 
@@ -152,7 +152,9 @@ function mismatch(expect: Expect, v: unknown, text: string | undefined): string 
     (v instanceof Impl ? `${given} is a device` : `it is ${given}`);
 }
 
-const isRequired = (f: Expect | Required): f is Required => "example" in f;
+function isRequired(f: Expect | Required): f is Required {
+  return "example" in f;
+}
 
 /** The position and text of the user's call of `constructor`, when the user made it. */
 function userSite(constructor: (...args: never[]) => unknown): SourcePos | undefined {
