@@ -71,7 +71,8 @@ Deno.test("a syntax error is reported as one, at its line and column", async () 
 
 Deno.test("a syntax error in a local module names that module", async () => {
   const dir = await tempProject({
-    "config.ts": `${HEADER}import { x } from "./lib.ts";\nexport default register("x", [main("Unikernel", job)]);\n`,
+    "config.ts":
+      `${HEADER}import { x } from "./lib.ts";\nexport default register("x", [main("Unikernel", job)]);\n`,
     "lib.ts": "export const x = (1;\n",
   });
   const r = await unik(dir, ["configure"]);
@@ -150,4 +151,79 @@ export default register("x", [apply(app, xs)]);
     r.stderr,
     /Xen_only \(config\.ts:2\) does not support the target unix; it supports xen, qubes/,
   );
+});
+
+Deno.test("a syslog device given as register's reporter is refused at configure time, at the option", async () => {
+  const r = await configureBroken(
+    `${HEADER}import { syslogUdp } from "unik/plugins/syslog.ts";
+import { genericStackv4v6 } from "unik/plugins/stack.ts";
+import { defaultNetwork } from "unik/plugins/network.ts";
+const stack = genericStackv4v6(defaultNetwork);
+export default register("x", [main("Unikernel", job)], {
+  // @ts-expect-error a syslog device is not a reporter
+  reporter: syslogUdp(stack),
+});
+`,
+  );
+  assert.equal(r.code, 3);
+  assert.match(
+    r.stderr,
+    /^unik: config\.ts:8:3: register's option reporter must be a log reporter, a device of type job \(defaultReporter\(\) or noReporter\), but syslogUdp\(stack\) \(Logs_syslog_mirage\.Udp\) has type syslog$/m,
+  );
+});
+
+Deno.test("a constructor called without its options object names it and the option, at the call", async () => {
+  const r = await configureBroken(
+    `${HEADER}import { pafServer } from "unik/plugins/http.ts";
+import { tcpv4v6OfStackv4v6, socketStackv4v6 } from "unik/plugins/stack.ts";
+const tcp = tcpv4v6OfStackv4v6(socketStackv4v6());
+// @ts-expect-error the options object is missing
+const server = pafServer(tcp);
+export default register("x", [main("Unikernel", job)]);
+`,
+  );
+  assert.equal(r.code, 3);
+  assert.match(
+    r.stderr,
+    /^unik: config\.ts:6:16: pafServer is missing its option port \(a runtime argument \(runtimeArg\("Module\.term"\)\)\): it has no options object$/m,
+  );
+  assert.match(
+    r.stderr,
+    /hint: write pafServer\(tcp, \{ port: runtimeArg<number>\("Unikernel\.port"\) \}\)/,
+  );
+  assert.doesNotMatch(r.stderr, /TypeError/);
+});
+
+Deno.test("an argument of a constructor of the wrong kind is pointed at", async () => {
+  const r = await configureBroken(
+    `${HEADER}import { blockOfFile, ccmBlock } from "unik/plugins/block.ts";
+// @ts-expect-error the key is a runtime argument, not the key itself
+const b = ccmBlock("00112233", blockOfFile("disk"));
+export default register("x", [main("Unikernel", job)]);
+`,
+  );
+  assert.match(
+    r.stderr,
+    /^unik: config\.ts:4:20: ccmBlock's argument key must be a runtime argument giving the key as a hex string \(runtimeArg<string>\("Unikernel\.key"\)\), but it is the string "00112233"$/m,
+  );
+});
+
+Deno.test("a device a plugin made is named by the call the user wrote, at the argument's own line", async () => {
+  const r = await configureBroken(
+    `${HEADER}import { blockOfFile } from "unik/plugins/block.ts";
+const app = main("App.Make", fn(kvRo, job));
+export default register("x", [
+  apply(
+    app,
+    // @ts-expect-error a block device is not a store
+    blockOfFile("storage"),
+  ),
+]);
+`,
+  );
+  assert.match(
+    r.stderr,
+    /^unik: config\.ts:8:5: App\.Make expects an argument of type kv_ro, but blockOfFile\("storage"\) has type block$/m,
+  );
+  assert.doesNotMatch(r.stderr, /configure-time choice/);
 });

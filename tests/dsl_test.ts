@@ -17,10 +17,14 @@ import {
   pkg,
   register,
   runtimeArg,
+  syslog,
   typ,
   value,
 } from "unik";
 import { showTyp } from "../lib/dsl/typ.ts";
+import { callAt, propertyAt, registerSource } from "../lib/dsl/call_text.ts";
+import { defaultArgv } from "../plugins/argv.ts";
+import { defaultReporter } from "../plugins/reporter.ts";
 import { keyContext, parseKeyValue } from "../lib/dsl/key.ts";
 
 const kv = impl("Kv", kvRo);
@@ -81,6 +85,24 @@ Deno.test("matchImpl accepts pairs or an object of cases", () => {
   assert.equal(m2.node.kind === "if" && m2.node.branches[0][0], "b");
 });
 
+Deno.test("matchImpl takes its default in an options object, as OCaml's ~default", () => {
+  const mode = key({ name: "mode2", type: "enum", values: ["a", "b"], default: "a" });
+  const other = impl("Kv2", kvRo);
+  const m = matchImpl(value(mode), { b: other }, { default: kv });
+  assert.ok(m.node.kind === "if" && m.node.default === kv && m.node.branches[0][1] === other);
+});
+
+Deno.test("matchImpl without a default says how to give one", () => {
+  const mode = key({ name: "mode3", type: "enum", values: ["a", "b"], default: "a" });
+  // @ts-expect-error no default
+  assert.throws(() => matchImpl(value(mode), { b: kv }), /matchImpl has no default/);
+  assert.throws(
+    // @ts-expect-error the options have no default
+    () => matchImpl(value(mode), { b: kv }, { otherwise: kv }),
+    /matchImpl's options have no default device/,
+  );
+});
+
 Deno.test("a non-functor main with no deps gets noop as its unit argument", () => {
   const m = main("Unikernel", job);
   assert.ok(m.node.kind === "dev" && m.node.deps[0] === noop);
@@ -98,6 +120,35 @@ Deno.test("register refuses a job without arguments", () => {
 
 Deno.test("register accepts noop as a job", () => {
   assert.equal(register("x", [noop]).jobs.length, 1);
+});
+
+Deno.test("register's start-up options are typed and checked per module type", () => {
+  const app = apply(main("Unikernel.Make", fn(job, job)), noop);
+  const s = impl("Logs_syslog_mirage.Udp", syslog);
+  assert.throws(
+    // @ts-expect-error a syslog device is not a reporter
+    () => register("x", [app], { reporter: s }),
+    /^UnikError: register's option reporter must be a log reporter, a device of type job \(defaultReporter\(\) or noReporter\), but Logs_syslog_mirage\.Udp has type syslog$/,
+  );
+  assert.throws(
+    // @ts-expect-error a reporter is not a command line
+    () => register("x", [app], { argv: defaultReporter() }),
+    /register's option argv must be a boot command line, a device of type argv \(defaultArgv or noArgv\), but Mirage_logs has type job/,
+  );
+  assert.throws(
+    // @ts-expect-error a command line is not a clock
+    () => register("x", [app], { ptime: defaultArgv }),
+    /register's option ptime must be a POSIX clock, a device of type job/,
+  );
+  assert.throws(
+    // @ts-expect-error no such option
+    () => register("x", [app], { reporer: defaultReporter() }),
+    /register has no option reporer \(its options are argv, reporter, sleep, ptime, mtime, random, src\)/,
+  );
+  assert.equal(
+    register("x", [app], { reporter: defaultReporter({ level: "debug" }) }).init.length,
+    8,
+  );
 });
 
 Deno.test("register refuses empty and malformed names", () => {
@@ -172,4 +223,24 @@ Deno.test("package names and sub-libraries", () => {
 
 Deno.test("the typ of a user-declared leaf is its name", () => {
   assert.equal(showTyp(typ("hash").shape), "hash");
+});
+
+Deno.test("a call's arguments are found around strings, comments and brackets", () => {
+  const text = 'x = apply(app, /* a, b */ f("a,)", [1, 2]), `t,${1}`, { k: g(1) })';
+  const call = callAt(text, text.indexOf("apply"));
+  assert.deepEqual(
+    call?.args.map((a) => text.slice(a.start, a.end)),
+    ["app", 'f("a,)", [1, 2])', "`t,${1}`", "{ k: g(1) }"],
+  );
+  assert.equal(call && text.slice(call.start, call.end), text.slice(4));
+  assert.equal(callAt("apply<A, B>(x)", 0)?.args.length, 1);
+  assert.equal(callAt("apply + 1", 0), undefined);
+});
+
+Deno.test("a property of an options argument is found with its value's text", () => {
+  const url = "file:///project/props.ts";
+  registerSource(url, 'register("x", [j], {\n  argv: a,\n  "reporter": syslogUdp(s),\n});\n');
+  const at = propertyAt({ file: url, line: 1, column: 1 }, 2, "reporter");
+  assert.deepEqual(at, { pos: { file: url, line: 3, column: 3 }, text: "syslogUdp(s)" });
+  assert.equal(propertyAt({ file: url, line: 1, column: 1 }, 2, "sleep"), undefined);
 });
