@@ -11,6 +11,8 @@ import { lexicalSpans } from "../plugins/imports.ts";
 import type { SourcePos } from "../errors.ts";
 import type { UserCall } from "./pos.ts";
 
+export type { UserCall };
+
 /** The evaluated text of each registered module, by the URL its frames are reported under. */
 const sources = new Map<string, string>();
 
