@@ -132,7 +132,7 @@ export async function pluginAdd(ctx: PluginContext, request: string): Promise<vo
   }
   refuseFrozen(ctx, `add ${name}`);
   const { lock: next, previous } = await lockVersion(ctx, lock, chosen);
-  await writeLock(ctx.root, next);
+  await writeLock(ctx.root, next, ctx.io.fs);
   const was = previous?.version ? ` (was ${previous.version})` : "";
   ctx.io.out(
     `Added ${name} ${chosen.version}${was} to ${LOCK_FILE}: ${chosen.integrity}\n` +
@@ -167,7 +167,7 @@ export async function pluginRemove(
   refuseFrozen(ctx, "remove plugins");
   const plugins = { ...lock.plugins };
   for (const [url] of gone) delete plugins[url];
-  await writeLock(ctx.root, { version: 1, plugins });
+  await writeLock(ctx.root, { version: 1, plugins }, ctx.io.fs);
   const imported = configSource ? pluginImports(configSource.text, configSource.url) : [];
   for (const [url, p] of gone) {
     ctx.io.out(`Removed ${p.name ?? url} from ${LOCK_FILE}\n`);
@@ -207,7 +207,7 @@ export async function pluginAllow(ctx: PluginContext, names: readonly string[]):
         : `  The last configure withheld, waiting for it:\n${mine.map(showRecord).join("")}`,
     );
   }
-  await writeLock(ctx.root, { version: 1, plugins });
+  await writeLock(ctx.root, { version: 1, plugins }, ctx.io.fs);
   ctx.io.out("Run unik configure (or unik build) to write them.\n");
 }
 
@@ -348,5 +348,5 @@ export async function pluginUpdate(ctx: PluginContext, names: readonly string[])
     };
     ctx.io.out(`Updated ${url}: ${p.integrity} -> ${resolved.integrity}\n`);
   }
-  await writeLock(ctx.root, lock);
+  await writeLock(ctx.root, lock, ctx.io.fs);
 }

@@ -9,8 +9,8 @@
 
 import { join } from "node:path";
 import { z } from "../deps/zod.ts";
-import { pluginError } from "../errors.ts";
-import { replaceFile } from "../write.ts";
+import { pluginError, UnikError } from "../errors.ts";
+import { type FileSystem, writeAll } from "../write.ts";
 import { formatIssues } from "./schema.ts";
 import { LOCK_FILE } from "../cli/project.ts";
 
@@ -93,11 +93,20 @@ export async function readLock(root: string): Promise<Lock> {
   return parseLock(text, LOCK_FILE);
 }
 
-/** Writes the project's lock atomically (a temporary file renamed over the old one). */
-export async function writeLock(root: string, lock: Lock): Promise<void> {
+/**
+ * Writes the project's lock through the write journal (lib/write.ts), as configure writes it:
+ * a unik killed at any point leaves the old lock or the new one once the next unik has
+ * started, never a part or a leftover. Unchanged, it is not rewritten. `fs` is the file
+ * system of the command (the crash tests' killing one under `UNIK_TEST_KILL_AFTER`).
+ */
+export async function writeLock(root: string, lock: Lock, fs?: FileSystem): Promise<void> {
   try {
-    await replaceFile(join(root, LOCK_FILE), showLock(lock));
+    await writeAll(root, [{ path: LOCK_FILE, contents: showLock(lock) }], {
+      ours: [LOCK_FILE],
+      fs,
+    });
   } catch (e) {
+    if (e instanceof UnikError) throw e;
     throw pluginError(`cannot write ${LOCK_FILE}: ${(e as Error).message}`, {
       hint: "check that the project directory is writable",
     });

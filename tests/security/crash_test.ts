@@ -276,3 +276,46 @@ Deno.test("a whole-file replacement killed before its rename leaves nothing the 
   assert.equal((await unik(dir, ["configure"])).code, 0);
   assert.ok(same(await snapshot(dir), clean));
 });
+
+/**
+ * A project configured with a URL plugin `acme/led.ts` served by `host` (its unik.lock holds
+ * the plugin), as files.
+ */
+async function projectWithLockedPlugin(host: { origin: string }): Promise<Files> {
+  const dir = await tempProject({
+    "config.ts": `import { apply, fn, job, main, register } from "unik";
+import { acmeLed, led } from "${host.origin}/acme/led.ts";
+export default register("blinky", [apply(main("Unikernel.Main", fn(led, job)), acmeLed())]);
+`,
+  });
+  const r = await unik(dir, ["configure"]);
+  assert.equal(r.code, 0, r.stderr);
+  return await snapshot(dir);
+}
+
+for (
+  const [subcommand, change] of [
+    ["remove", undefined],
+    ["allow", undefined],
+    ["update", "// a new release\n"],
+  ] as const
+) {
+  Deno.test(`plugin ${subcommand} killed at every step of its unik.lock write: old or new`, async () => {
+    const host = await startPluginHost();
+    try {
+      const old = await projectWithLockedPlugin(host);
+      const url = `${host.origin}/acme/led.ts`;
+      if (change) {
+        const served = await (await fetch(url)).text();
+        host.set("/acme/led.ts", served + change);
+      }
+      // Through the journal, the lock's write is several steps, each one a kill point; a
+      // lock replaced outside the journal would not be killed at all (no step of its own).
+      const { killed, outcomes } = await killAtEveryStep(old, ["plugin", subcommand, url]);
+      assert.ok(killed >= 4, `only ${killed} steps`);
+      assert.deepEqual([...outcomes].sort(), ["new", "old"]);
+    } finally {
+      await host.stop();
+    }
+  });
+}
