@@ -4,7 +4,7 @@
  * @module
  */
 
-import { configError, UnikError } from "./errors.ts";
+import { configError, pluginError, UnikError } from "./errors.ts";
 import type { ConfigureIO, Impl, Info } from "./dsl/impl.ts";
 import { type Key, type KeyContext, keyContext, type KeyValue } from "./dsl/key.ts";
 import type { Package } from "./dsl/package.ts";
@@ -22,7 +22,7 @@ import {
   visitOrder,
 } from "./graph/resolve.ts";
 import { generateMainMl } from "./codegen/main_ml.ts";
-import { checkInstall, generateOpam } from "./codegen/opam.ts";
+import { checkInstall, checkPackage, generateOpam } from "./codegen/opam.ts";
 import { generateMakefile } from "./codegen/makefile.ts";
 import {
   checkStanzaText,
@@ -259,6 +259,8 @@ export interface Evaluation {
     readonly bin: readonly (readonly [string, string])[];
     readonly etc: readonly string[];
     readonly from: Contributor;
+    /** The module the device is defined in, as the sandbox says. */
+    readonly definedIn?: string;
   }[];
   /** Merged packages, sorted. */
   readonly packages: readonly Package[];
@@ -315,6 +317,7 @@ export function evaluateConfiguration(
         bin: (extra.bin ?? []).map(([a, b]) => [a, b] as const),
         etc: [...(extra.etc ?? [])],
         from: node.device.describe(),
+        definedIn: node.device.pos?.file,
       });
     }
   }
@@ -333,31 +336,108 @@ export function evaluateConfiguration(
 }
 
 /**
- * Checks the fields of an evaluation that name files, resources and build rules against their
- * grammars (lib/validate/): an evaluation comes from the sandbox, where plugin code ran, so it
- * is checked here, where the files are generated, naming the device each field comes from.
+ * The third-party plugins loaded with an evaluation (those config.ts imports by URL, as unik
+ * resolved them): who is at fault when the evaluation holds what unik refuses.
  */
-function checkEvaluation(evaluation: Evaluation): void {
-  for (const { name, from } of evaluation.hookFiles) {
-    if (name.startsWith(".")) {
-      throw configError(`${from}: generated file name ${JSON.stringify(name)} is hidden`);
+export interface LoadedThirdParty {
+  /** Its entry URL. */
+  readonly entry: string;
+  /** The URLs of its modules. */
+  readonly modules: readonly string[];
+}
+
+/**
+ * Who answers for an invalid field of an evaluation: a plugin fault (exit 4, naming the plugin)
+ * or a configuration fault (exit 3).
+ */
+interface Fault {
+  /** The error for a field the device defined in `definedIn` is said to have given. */
+  claimed(e: unknown, definedIn: string | undefined): unknown;
+  /**
+   * The error for a field the sandbox checks already where config.ts or a plugin gives it: wrong
+   * here, the reply was forged, by config.ts or by any plugin loaded with it.
+   */
+  forged(e: unknown): unknown;
+}
+
+function faultOf(plugins: readonly LoadedThirdParty[]): Fault {
+  const tampered = "the plugin tampered with the configuration or is broken: do not use it, " +
+    "or report it to its author";
+  return {
+    claimed(e, definedIn) {
+      const plugin = definedIn === undefined
+        ? undefined
+        : plugins.find((p) => p.modules.includes(definedIn));
+      if (!(e instanceof UnikError) || e.kind !== "config" || !plugin) return e;
+      return pluginError(`plugin ${plugin.entry}: ${e.message}`, { hint: tampered, pos: e.pos });
+    },
+    forged(e) {
+      if (!(e instanceof UnikError) || e.kind !== "config" || plugins.length === 0) return e;
+      return pluginError(
+        `the configuration's reply holds what unik's checks in the sandbox refuse: ${e.message}`,
+        {
+          hint: `a plugin loaded (or config.ts) forged it (${
+            plugins.map((p) => p.entry).join(", ")
+          }): do not use them, or report it to their authors`,
+        },
+      );
+    },
+  };
+}
+
+/** Runs `check`, turning what it throws into the error `blame` makes of it. */
+function checked(check: () => void, blame: (e: unknown) => unknown): void {
+  try {
+    check();
+  } catch (e) {
+    throw blame(e);
+  }
+}
+
+/**
+ * Checks the fields of an evaluation that name files, resources, packages and build rules
+ * against their grammars (lib/validate/): an evaluation comes from the sandbox, where plugin
+ * code ran, so it is checked here, where the files are generated, naming the device each field
+ * comes from, and the plugin it is defined in when that is a third-party plugin (exit 4).
+ */
+function checkEvaluation(evaluation: Evaluation, fault: Fault): void {
+  for (const { name, from, definedIn } of evaluation.hookFiles) {
+    checked(() => {
+      if (name.startsWith(".")) {
+        throw configError(`${from}: generated file name ${JSON.stringify(name)} is hidden`);
+      }
+      requireField(`${from}: generated file name`, name, checkFileName);
+    }, (e) => fault.forged(fault.claimed(e, definedIn)));
+  }
+  checked(() => {
+    for (const name of evaluation.resources.networks) {
+      requireField("network name", name, checkResourceName);
     }
-    requireField(`${from}: generated file name`, name, checkFileName);
-  }
-  for (const name of evaluation.resources.networks) {
-    requireField("network name", name, checkResourceName);
-  }
-  for (const { name } of evaluation.resources.blocks) {
-    requireField("block device name", name, checkResourceName);
-  }
-  for (const s of evaluation.stanzas) if (s.kind === "device") checkStanzaText(s.text, s.from);
-  for (const { bin, etc, from } of evaluation.installs) {
-    try {
-      checkInstall({ bin: bin.map(([a, b]) => [a, b]), etc: [...etc] });
-    } catch (e) {
-      throw e instanceof UnikError ? configError(`${from}: ${e.message}`) : e;
+    for (const { name } of evaluation.resources.blocks) {
+      requireField("block device name", name, checkResourceName);
+    }
+    evaluation.packages.forEach(checkPackage);
+  }, fault.forged);
+  for (const s of evaluation.stanzas) {
+    if (s.kind === "device") {
+      checked(() => checkStanzaText(s.text, s.from), (e) => fault.claimed(e, s.definedIn));
     }
   }
+  for (const { bin, etc, from, definedIn } of evaluation.installs) {
+    checked(() => {
+      try {
+        checkInstall({ bin: bin.map(([a, b]) => [a, b]), etc: [...etc] });
+      } catch (e) {
+        throw e instanceof UnikError ? configError(`${from}: ${e.message}`) : e;
+      }
+    }, (e) => fault.claimed(e, definedIn));
+  }
+}
+
+/** Options of {@link generateConfiguration}. */
+export interface GenerateOptions {
+  /** The third-party plugins loaded: an invalid field they gave is their fault (exit 4). */
+  readonly plugins?: readonly LoadedThirdParty[];
 }
 
 /**
@@ -367,6 +447,7 @@ function checkEvaluation(evaluation: Evaluation): void {
 export function generateConfiguration(
   evaluation: Evaluation,
   request: ConfigureRequest,
+  options: GenerateOptions = {},
 ): Configured {
   const targetName = evaluation.target;
   const target = findTarget(targetName) as Target;
@@ -385,7 +466,7 @@ export function generateConfiguration(
     bridge: request.bridge ?? "br",
   };
 
-  checkEvaluation(evaluation);
+  checkEvaluation(evaluation, faultOf(options.plugins ?? []));
   const mirageFiles = new Map<string, string>([[`${mainModule}.ml`, evaluation.mainMl]]);
   for (const [n, c] of target.files(targetInfo, evaluation.resources)) mirageFiles.set(n, c);
   for (const { name, contents } of evaluation.hookFiles) mirageFiles.set(name, contents);

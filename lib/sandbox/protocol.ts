@@ -149,6 +149,7 @@ export const EvaluationSchema = z.strictObject({
     bin: z.array(z.tuple([z.string(), z.string()])),
     etc: z.array(z.string()),
     from: contributor,
+    definedIn: displayText.optional(),
   })),
   packages: z.array(PackageSchema),
   libraries: z.array(z.string()),

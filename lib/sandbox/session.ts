@@ -20,6 +20,7 @@ import {
   type ConfigureRequest,
   type Evaluation,
   generateConfiguration,
+  type LoadedThirdParty,
 } from "../configure.ts";
 import type { KeyValue } from "../dsl/key.ts";
 import {
@@ -370,7 +371,7 @@ export class ConfigSession {
     const evaluation = await this.#widenOnDenial(() =>
       this.#ask({ type: "evaluate", request }, EvaluationSchema)
     );
-    return generated(evaluation as Evaluation, request);
+    return generated(evaluation as Evaluation, request, this.#thirdParty());
   }
 
   /** Describes the configuration. */
@@ -383,9 +384,18 @@ export class ConfigSession {
       this.#ask({ type: "describe", keys, request, ...options }, DescribedSchema)
     ) as { evaluation?: Evaluation; dot?: string };
     return {
-      configured: described.evaluation && generated(described.evaluation, request),
+      configured: described.evaluation &&
+        generated(described.evaluation, request, this.#thirdParty()),
       dot: described.dot,
     };
+  }
+
+  /** The plugins loaded by URL, as unik resolved them: who answers for a bad evaluation. */
+  #thirdParty(): LoadedThirdParty[] {
+    return (this.#options.plugins ?? []).map((p) => ({
+      entry: p.entry,
+      modules: Object.keys(p.sources),
+    }));
   }
 
   /** Stops the sandbox. */
@@ -415,10 +425,18 @@ export class ConfigSession {
     if (reply.type === "failed") throw errorFromData(reply.error as ErrorData);
     const parsed = schema.safeParse(reply.value);
     if (!parsed.success) {
-      throw configError(
-        `the sandbox answered with malformed data: ${issuesOf(parsed.error)}`,
-        { hint: "config.ts or a plugin interferes with unik's evaluation: do not use it" },
-      );
+      // Only code in the sandbox could have sent it: with plugins loaded, any of them.
+      const message = `the sandbox answered with malformed data: ${issuesOf(parsed.error)}`;
+      const plugins = this.#thirdParty().map((p) => p.entry);
+      throw plugins.length > 0
+        ? pluginError(message, {
+          hint: `a plugin loaded (or config.ts) interferes with unik's evaluation (${
+            plugins.join(", ")
+          }): do not use them, or report it to their authors`,
+        })
+        : configError(message, {
+          hint: "config.ts interferes with unik's evaluation: do not use it",
+        });
     }
     return parsed.data;
   }
@@ -432,8 +450,12 @@ function issuesOf(error: unknown): string {
 }
 
 /** The files of an evaluation, checked to be the generated set. */
-function generated(evaluation: Evaluation, request: ConfigureRequest): Configured {
-  const configured = generateConfiguration(evaluation, request);
+function generated(
+  evaluation: Evaluation,
+  request: ConfigureRequest,
+  plugins: readonly LoadedThirdParty[],
+): Configured {
+  const configured = generateConfiguration(evaluation, request, { plugins });
   checkGeneratedSet(configured, request.configFile);
   return configured;
 }
