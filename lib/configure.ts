@@ -35,7 +35,6 @@ import {
 } from "./codegen/dune_files.ts";
 import { withHeader } from "./codegen/header.ts";
 import { UNIK_VERSION } from "./version.ts";
-import type { BuildContribution } from "./plugins/approval.ts";
 import { checkFileName, checkResourceName, requireField } from "./validate/mod.ts";
 
 /** The default overlay repositories of mirage 4.9. */
@@ -101,10 +100,10 @@ export interface Configured {
   /** Contents without headers, by query name. */
   readonly queries: Readonly<Record<string, string>>;
   /**
-   * What the devices add to the build (their dune stanzas and configure-time files), in order,
-   * with the device each comes from: what a third-party plugin needs approval for.
+   * The evaluation the files were generated from (the sandbox's reply, checked): what the
+   * build approval of third-party plugins (lib/plugins/build_gate.ts) takes parts out of.
    */
-  readonly contributions: readonly BuildContribution[];
+  readonly evaluation: Evaluation;
 }
 
 /** Directory part of a relative path, with trailing slash, or `""`. */
@@ -474,19 +473,6 @@ export function generateConfiguration(
   const stanzas = evaluation.stanzas.flatMap((s) =>
     s.kind === "target" ? target.dune(targetInfo) : [s.text]
   );
-  const contributions: BuildContribution[] = [
-    ...evaluation.stanzas.flatMap((s) =>
-      s.kind === "device"
-        ? [{ kind: "dune" as const, text: s.text, device: s.from, definedIn: s.definedIn }]
-        : []
-    ),
-    ...evaluation.hookFiles.map((f) => ({
-      kind: "file" as const,
-      text: f.name,
-      device: f.from,
-      definedIn: f.definedIn,
-    })),
-  ];
   const install = target.install(targetInfo);
   for (const extra of evaluation.installs) {
     install.bin.push(...extra.bin.map(([a, b]) => [a, b] as [string, string]));
@@ -548,7 +534,7 @@ export function generateConfiguration(
     opamName,
     resources: evaluation.resources,
     queries,
-    contributions,
+    evaluation,
   };
 }
 

@@ -187,6 +187,7 @@ function buildCommand(name: string, keys: readonly KeyDesc[]) {
     : name === "query"
     ? {
       ...repoOptions,
+      allowBuild,
       info: positional({
         type: optional(string),
         displayName: "INFO",
@@ -195,6 +196,7 @@ function buildCommand(name: string, keys: readonly KeyDesc[]) {
     }
     : name === "describe"
     ? {
+      allowBuild,
       dot: flag({ long: "dot", description: "Print the device graph in Graphviz dot form." }),
       eval: flag({ long: "eval", description: "Evaluate every configure-time choice." }),
       noEval: flag({ long: "no-eval", description: "Keep choices whose keys are not set." }),

@@ -12,6 +12,7 @@ import type { CliIO } from "../cli/io.ts";
 import { LOCK_FILE, type ProjectPaths } from "../cli/project.ts";
 import type { ConfigSession } from "../sandbox/mod.ts";
 import type { Withheld } from "../plugins/approval.ts";
+import { applyBuildGate } from "../plugins/gate.ts";
 import { type FileToWrite, writeAll } from "../write.ts";
 import { configError } from "../errors.ts";
 import { isArtifact } from "../project_files.ts";
@@ -65,15 +66,8 @@ export async function runConfigure(
   const evaluated = await session.configure(prepared.request).catch((e) => {
     throw savedValuesNoted(e, startFresh ? undefined : saved, options.keys, paths);
   });
-  const loadedPlugins = options.pluginLock?.plugins ?? [];
-  // Loaded only with third-party plugins: a project's own config needs no approval.
-  const { configured, withheld } = loadedPlugins.length === 0
-    ? { configured: evaluated, withheld: [] }
-    : await (async () => {
-      const { buildGate, gateConfigured } = await import("../plugins/build_gate.ts");
-      const gate = buildGate(loadedPlugins, options.pluginLock!.lock, options.allowBuild);
-      return gateConfigured(evaluated, prepared.request, paths.buildDir, gate);
-    })();
+  // A project's own config needs no approval: only third-party plugins' contributions wait.
+  const { configured, withheld } = await applyBuildGate(evaluated, prepared.request, options);
   const files: FileToWrite[] = configured.files.map((f) => ({
     path: f.path,
     contents: f.contents,

@@ -12,6 +12,8 @@ import type { ProjectPaths } from "../cli/project.ts";
 import type { ConfigSession } from "../sandbox/mod.ts";
 import { type CommonOptions, prepare, readSavedContext, savedValuesNoted } from "./common.ts";
 import { showRemembered } from "../toolchain/remembered.ts";
+import { applyBuildGate } from "../plugins/gate.ts";
+import { noteWithheld } from "./query.ts";
 
 /** Options of describe. */
 export interface DescribeOptions extends CommonOptions {
@@ -51,7 +53,13 @@ export async function runDescribe(
     } else io.out(dot);
     return;
   }
-  const configured = described.configured!;
+  // What the build uses: without what waits for a third-party plugin's approval.
+  const { configured, withheld } = await applyBuildGate(
+    described.configured!,
+    prepared.request,
+    options,
+  );
+  if (withheld.length > 0 && options.verbose) await noteWithheld(withheld, io);
   io.out(describeText({
     name: session.loaded.name,
     output: prepared.request.output,

@@ -24,7 +24,12 @@ import {
 } from "../plugins/registry.ts";
 import { resolvePlugin } from "../plugins/resolve.ts";
 import { sha256 } from "../digest.ts";
-import { parseWithheldRecord, printable, WITHHELD_FILE } from "../plugins/approval.ts";
+import {
+  parseWithheldRecord,
+  printable,
+  showContribution,
+  WITHHELD_FILE,
+} from "../plugins/approval.ts";
 
 /** What every plugin subcommand needs. */
 export interface PluginContext {
@@ -219,10 +224,7 @@ async function withheldFor(root: string, url: string, integrity: string) {
 }
 
 function showRecord(r: { kind: string; text: string; device: string; reason: string }): string {
-  const what = r.kind === "dune"
-    ? `dune stanza:\n${r.text.replace(/^/gm, "      ")}`
-    : `file mirage/${r.text}`;
-  return `${printable(`  - ${r.device} (${r.reason}): ${what}`)}\n`;
+  return `${printable(`  - ${r.device} (${r.reason}): ${showContribution(r)}`)}\n`;
 }
 
 /**

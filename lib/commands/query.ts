@@ -10,6 +10,8 @@ import type { CliIO } from "../cli/io.ts";
 import type { ProjectPaths } from "../cli/project.ts";
 import type { ConfigSession } from "../sandbox/mod.ts";
 import { type CommonOptions, prepare, readSavedContext, savedValuesNoted } from "./common.ts";
+import { applyBuildGate } from "../plugins/gate.ts";
+import type { Withheld } from "../plugins/approval.ts";
 
 /** What `query` can print. */
 export const QUERY_INFOS = [
@@ -53,9 +55,12 @@ export async function runQuery(
 ): Promise<void> {
   const saved = await readSavedContext(paths, session);
   const prepared = await prepare(paths, options, saved);
-  const configured = await session.configure(prepared.request).catch((e) => {
+  const evaluated = await session.configure(prepared.request).catch((e) => {
     throw savedValuesNoted(e, saved, options.keys, paths);
   });
+  // What configure writes and the build uses: without what waits for a plugin's approval.
+  const { configured, withheld } = await applyBuildGate(evaluated, prepared.request, options);
+  if (withheld.length > 0) await noteWithheld(withheld, io);
   switch (info) {
     case "name":
       return io.out(`${configured.name}\n`);
@@ -66,4 +71,16 @@ export async function runQuery(
     default:
       return io.out(configured.queries[info]);
   }
+}
+
+/**
+ * Says on stderr that what is shown leaves out the contributions waiting for approval, and
+ * which (the shown text stays exactly what configure writes).
+ */
+export async function noteWithheld(withheld: readonly Withheld[], io: CliIO): Promise<void> {
+  const { showWithheld } = await import("../plugins/approval.ts");
+  io.err(
+    "note: as configure writes it: not included, waiting for approval (third-party build " +
+      `contributions run on this machine at build time):\n${showWithheld(withheld)}`,
+  );
 }

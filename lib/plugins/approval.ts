@@ -15,9 +15,15 @@
 
 /** What a device adds to the build, as the sandbox reports it (untrusted). */
 export interface BuildContribution {
-  /** A dune stanza, or a file configure writes into `mirage/`. */
-  readonly kind: "dune" | "file";
-  /** The stanza's text, or the file's name (in `mirage/`). */
+  /**
+   * A dune stanza, a file configure writes into `mirage/`, an opam package requirement, or a
+   * file installed with the unikernel.
+   */
+  readonly kind: "dune" | "file" | "package" | "install";
+  /**
+   * The stanza's text, the file's name (in `mirage/`), the package as the opam file's
+   * `depends` shows it (with its pin), or the installed file (`bin SRC as DST`, `etc NAME`).
+   */
   readonly text: string;
   /** The device it is said to come from, as the sandbox describes it. */
   readonly device: string;
@@ -127,16 +133,25 @@ export function printable(text: string): string {
   );
 }
 
+/** What a contribution is, for the terminal (not yet made printable). */
+export function showContribution(c: { readonly kind: string; readonly text: string }): string {
+  return c.kind === "dune"
+    ? `dune stanza:\n${c.text.replace(/^/gm, "      ")}`
+    : c.kind === "file"
+    ? `file mirage/${c.text}`
+    : c.kind === "package"
+    ? `opam package ${c.text}`
+    : `installed file ${c.text}`;
+}
+
 /** The withheld contributions as lines for the terminal, with how to approve them. */
 export function showWithheld(withheld: readonly Withheld[]): string {
   const lines = withheld.map((w) => {
     const from = w.claimedBy ? `plugin ${approvalName(w.claimedBy)}` : "config.ts or unik";
-    const what = w.contribution.kind === "dune"
-      ? `dune stanza:\n${w.contribution.text.replace(/^/gm, "      ")}`
-      : `file mirage/${w.contribution.text}`;
-    return printable(
-      `  - ${w.contribution.device}, said to come from ${from} (${w.reason}): ${what}`,
-    );
+    const c = w.contribution;
+    // A package records only the device that asked for it, which the line shows.
+    const claim = c.kind === "package" ? "" : `, said to come from ${from}`;
+    return printable(`  - ${c.device}${claim} (${w.reason}): ${showContribution(c)}`);
   });
   const needs = new Map<string, ThirdPartyPlugin>();
   for (const w of withheld) for (const p of w.needs) needs.set(p.entry, p);
@@ -156,9 +171,9 @@ export const WITHHELD_FILE = "mirage/withheld.json";
 
 /** One withheld contribution as recorded: for `unik plugin allow` to show. */
 export interface WithheldRecord {
-  /** `dune` or `file`. */
+  /** `dune`, `file`, `package` or `install`. */
   readonly kind: string;
-  /** The stanza or file name. */
+  /** The stanza, file name, package or installed file. */
   readonly text: string;
   /** The device it is said to come from. */
   readonly device: string;

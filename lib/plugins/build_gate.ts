@@ -1,27 +1,40 @@
 /**
  * Applying build approvals to a configuration, on unik's trusted side. When a third-party
- * plugin is loaded, the sandbox's `dune.build` is not written as the sandbox sent it: unik
- * generates it again from the target's own rules (from validated names) and the contributions
- * that are inert or approved, and drops the `mirage/` files that are withheld. What is withheld
- * is returned so that configure can warn and build refuse.
+ * plugin is loaded, the files are not written as generated from the sandbox's evaluation: unik
+ * takes out of the evaluation what is neither inert nor approved (dune stanzas, `mirage/`
+ * files, opam packages, installed files) and generates every file again from what is left,
+ * with its own generators, so that `dune.build`, the opam file and `dist/dune` agree. What is
+ * withheld is returned so that configure can warn, query and describe can say so, and build
+ * refuse.
  * @module
  */
 
-import type { Configured, ConfigureRequest, GeneratedFile } from "../configure.ts";
-import { generateDuneBuild } from "../codegen/dune_files.ts";
-import { withHeader } from "../codegen/header.ts";
-import { pluginError, usageError } from "../errors.ts";
-import { UNIK_VERSION } from "../version.ts";
+import {
+  type Configured,
+  type ConfigureRequest,
+  type Evaluation,
+  generateConfiguration,
+} from "../configure.ts";
+import { showPackage } from "../dsl/package.ts";
+import { usageError } from "../errors.ts";
+import { COMMON_PACKAGES } from "../project.ts";
+import { checkGeneratedSet } from "../sandbox/generated_set.ts";
 import { findTarget } from "../../targets/mod.ts";
-import type { TargetInfo } from "../target.ts";
 import {
   approvalName,
   type BuildContribution,
+  type ContributionKind,
   decideBuild,
   type ThirdPartyPlugin,
   type Withheld,
 } from "./approval.ts";
-import { classifyContribution, classifyMirageFile } from "./contribution_kind.ts";
+import {
+  classifyContribution,
+  classifyInstall,
+  classifyPackage,
+  type InstallEntry,
+  ruleTargets,
+} from "./contribution_kind.ts";
 import type { Lock } from "./lock.ts";
 
 /** The plugins loaded by URL and what the user approved. */
@@ -69,30 +82,6 @@ export function buildGate(
   return { plugins, approvals };
 }
 
-const LIBRARY = /^[A-Za-z0-9_][A-Za-z0-9_.+-]*$/;
-const NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
-
-/** The target's own dune stanzas, made here from the reply's names once they are checked. */
-function targetStanzas(configured: Configured, request: ConfigureRequest): string[] {
-  const target = findTarget(configured.target);
-  if (!target) throw pluginError(`the sandbox replied with an unknown target ${configured.target}`);
-  const bad = [configured.name, request.output ?? "main"].find((n) => !NAME.test(n)) ??
-    configured.libraries.find((l) => !LIBRARY.test(l));
-  if (bad !== undefined) {
-    throw pluginError(`the sandbox replied with an invalid name ${JSON.stringify(bad)}`, {
-      hint: "a plugin tampered with the configuration's reply: do not use this plugin",
-    });
-  }
-  const info: TargetInfo = {
-    name: configured.name,
-    publicName: request.output ?? configured.name,
-    mainModule: request.output ?? "main",
-    libraries: configured.libraries,
-    bridge: request.bridge ?? "br",
-  };
-  return target.dune(info);
-}
-
 /** A configuration with what is withheld taken out, and what was. */
 export interface Gated {
   /** The configuration as it may be written. */
@@ -101,64 +90,152 @@ export interface Gated {
   readonly withheld: readonly Withheld[];
 }
 
+type Stanza = Evaluation["stanzas"][number];
+type HookFile = Evaluation["hookFiles"][number];
+type Install = Evaluation["installs"][number];
+type Package = Evaluation["packages"][number];
+
+/** Each part of an evaluation a device adds to the build, as a contribution to decide on. */
+interface Parts {
+  readonly contributions: BuildContribution[];
+  readonly kinds: Map<BuildContribution, ContributionKind>;
+  readonly stanzas: Map<BuildContribution, Stanza>;
+  readonly files: Map<BuildContribution, HookFile>;
+  readonly packages: Map<BuildContribution, Package>;
+  readonly installs: Map<BuildContribution, { install: Install; entry: InstallEntry }>;
+}
+
+/** The switch packages unik itself adds for `target`: no plugin's doing. */
+function ownSwitchPackages(target: string): Set<string> {
+  return new Set(
+    [...(findTarget(target)?.packages ?? []), ...COMMON_PACKAGES]
+      .filter((p) => p.scope === "switch")
+      .map((p) => p.name),
+  );
+}
+
+function partsOf(evaluation: Evaluation): Parts {
+  const parts: Parts = {
+    contributions: [],
+    kinds: new Map(),
+    stanzas: new Map(),
+    files: new Map(),
+    packages: new Map(),
+    installs: new Map(),
+  };
+  const add = <T>(
+    c: BuildContribution,
+    kind: ContributionKind,
+    to: Map<BuildContribution, T>,
+    v: T,
+  ) => {
+    parts.contributions.push(c);
+    parts.kinds.set(c, kind);
+    to.set(c, v);
+  };
+  const made = new Set<string>();
+  for (const s of evaluation.stanzas) {
+    if (s.kind !== "device") continue;
+    const c: BuildContribution = {
+      kind: "dune",
+      text: s.text,
+      device: s.from,
+      definedIn: s.definedIn,
+    };
+    const kind = classifyContribution(c);
+    if (kind.kind === "inert") { for (const t of ruleTargets(s.text)) made.add(t); }
+    add(c, kind, parts.stanzas, s);
+  }
+  for (const f of evaluation.hookFiles) {
+    const c: BuildContribution = {
+      kind: "file",
+      text: f.name,
+      device: f.from,
+      definedIn: f.definedIn,
+    };
+    add(c, classifyContribution(c), parts.files, f);
+  }
+  const own = ownSwitchPackages(evaluation.target);
+  for (const p of evaluation.packages) {
+    const c: BuildContribution = {
+      kind: "package",
+      text: `${showPackage(p)}${p.pin ? ` pinned to ${p.pin.url}` : ""}`,
+      device: p.from || "a device",
+    };
+    add(c, classifyPackage(p, own), parts.packages, p);
+  }
+  for (const install of evaluation.installs) {
+    const entries: InstallEntry[] = [
+      ...install.bin.map(([src, dst]) => ({ kind: "bin" as const, src, dst })),
+      ...install.etc.map((f) => ({ kind: "etc" as const, src: f, dst: f })),
+    ];
+    for (const entry of entries) {
+      const c: BuildContribution = {
+        kind: "install",
+        text: entry.kind === "bin" ? `bin ${entry.src} as ${entry.dst}` : `etc ${entry.src}`,
+        device: install.from,
+        definedIn: install.definedIn,
+      };
+      add(c, classifyInstall(entry, made), parts.installs, { install, entry });
+    }
+  }
+  return parts;
+}
+
+/** The evaluation without the contributions of `withheld`. */
+function without(evaluation: Evaluation, parts: Parts, withheld: readonly Withheld[]): Evaluation {
+  const out = new Set(withheld.map((w) => w.contribution));
+  const kept = <T>(m: Map<BuildContribution, T>) =>
+    new Set([...m].filter(([c]) => !out.has(c)).map(([, v]) => v));
+  const stanzas = kept(parts.stanzas);
+  const files = kept(parts.files);
+  const packages = kept(parts.packages);
+  const entries = new Set([...kept(parts.installs)].map((i) => i.entry));
+  const entriesOf = new Map<Install, InstallEntry[]>();
+  for (const { install, entry } of parts.installs.values()) {
+    entriesOf.set(install, [...(entriesOf.get(install) ?? []), entry]);
+  }
+  return {
+    ...evaluation,
+    stanzas: evaluation.stanzas.filter((s) => s.kind === "target" || stanzas.has(s)),
+    hookFiles: evaluation.hookFiles.filter((f) => files.has(f)),
+    packages: evaluation.packages.filter((p) => packages.has(p)),
+    installs: evaluation.installs.map((i) => {
+      const mine = (entriesOf.get(i) ?? []).filter((e) => entries.has(e));
+      return {
+        ...i,
+        bin: mine.filter((e) => e.kind === "bin").map((e) => [e.src, e.dst] as const),
+        etc: mine.filter((e) => e.kind === "etc").map((e) => e.src),
+      };
+    }),
+  };
+}
+
 /**
- * Applies the gate to a configuration for `request` in `buildDir` (`""` or `app/`). With no
- * third-party plugin loaded, the configuration is the project's own and is returned as it is.
+ * Applies the gate to a configuration for `request`. With no third-party plugin loaded, the
+ * configuration is the project's own and is returned as it is; otherwise its files are
+ * generated again from its evaluation without what is withheld.
  */
 export function gateConfigured(
   configured: Configured,
   request: ConfigureRequest,
-  buildDir: string,
   gate: BuildGate,
 ): Gated {
   if (gate.plugins.length === 0) return { configured, withheld: [] };
-  const mirageDir = `${buildDir}mirage/`;
-  const claimedFiles = new Set(
-    configured.contributions.filter((c) => c.kind === "file").map((c) => c.text),
-  );
-  // A file dune would read that no device claims is still a contribution: the reply is untrusted.
-  const unclaimed: BuildContribution[] = configured.files
-    .filter((f) => f.path.startsWith(mirageDir) && f.path !== configured.opamFile)
-    .map((f) => f.path.slice(mirageDir.length))
-    .filter((name) => !claimedFiles.has(name) && classifyMirageFile(name).kind !== "inert")
-    .map((name) => ({ kind: "file", text: name, device: "a file no device claims" }));
+  const evaluation = configured.evaluation;
+  const parts = partsOf(evaluation);
   const decision = decideBuild(
-    [...configured.contributions, ...unclaimed],
+    parts.contributions,
     gate.plugins,
     gate.approvals,
-    classifyContribution,
+    (c) => parts.kinds.get(c)!,
   );
-  const dropped = new Set(
-    decision.withheld.filter((w) => w.contribution.kind === "file").map((w) =>
-      `${mirageDir}${w.contribution.text}`
-    ),
+  if (decision.withheld.length === 0) return { configured, withheld: [] };
+  const regenerated = generateConfiguration(
+    without(evaluation, parts, decision.withheld),
+    request,
+    { plugins: gate.plugins },
   );
-  const approvedFiles = new Set(
-    decision.approved.filter((c) => c.kind === "file").map((c) => c.text),
-  );
-  const mirageFiles = configured.mirageFiles.filter((n) =>
-    !dropped.has(`${mirageDir}${n}`) &&
-    (classifyMirageFile(n).kind === "inert" || approvedFiles.has(n))
-  );
-  const duneBuild = generateDuneBuild(mirageFiles, [
-    ...targetStanzas(configured, request),
-    ...decision.approved.filter((c) => c.kind === "dune").map((c) => c.text),
-  ]);
-  const duneBuildPath = `${buildDir}dune.build`;
-  const files: GeneratedFile[] = configured.files
-    .filter((f) => !dropped.has(f.path))
-    .map((f) =>
-      f.path === duneBuildPath
-        ? { path: f.path, contents: withHeader(f.path, duneBuild, UNIK_VERSION) }
-        : f
-    );
-  return {
-    configured: {
-      ...configured,
-      files,
-      mirageFiles,
-      queries: { ...configured.queries, "dune.build": duneBuild },
-    },
-    withheld: decision.withheld,
-  };
+  checkGeneratedSet(regenerated, request.configFile);
+  return { configured: regenerated, withheld: decision.withheld };
 }
