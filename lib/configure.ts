@@ -370,18 +370,23 @@ function faultOf(plugins: readonly LoadedThirdParty[]): Fault {
       if (!(e instanceof UnikError) || e.kind !== "config" || !plugin) return e;
       return pluginError(`plugin ${plugin.entry}: ${e.message}`, { hint: tampered, pos: e.pos });
     },
-    forged(e) {
-      if (!(e instanceof UnikError) || e.kind !== "config" || plugins.length === 0) return e;
-      return pluginError(
-        `the configuration's reply holds what unik's checks in the sandbox refuse: ${e.message}`,
-        {
-          hint: `a plugin loaded (or config.ts) forged it (${
-            plugins.map((p) => p.entry).join(", ")
-          }): do not use them, or report it to their authors`,
-        },
-      );
-    },
+    forged: (e) => forgedReplyError(e, plugins),
   };
+}
+
+/**
+ * What a configuration error `e` becomes when it shows that the sandbox's reply was forged
+ * (it holds what the sandbox's own checks refuse, or is malformed): only code in the sandbox
+ * can have sent it, so with third-party plugins loaded it is a plugin fault (exit 4) naming
+ * them; without, config.ts's (exit 3, as it is).
+ */
+export function forgedReplyError(e: unknown, plugins: readonly LoadedThirdParty[]): unknown {
+  if (!(e instanceof UnikError) || e.kind !== "config" || plugins.length === 0) return e;
+  return pluginError(`the configuration's reply is forged: ${e.message}`, {
+    hint: `a plugin loaded (or config.ts) interferes with unik's evaluation (${
+      plugins.map((p) => p.entry).join(", ")
+    }): do not use them, or report it to their authors`,
+  });
 }
 
 /** Runs `check`, turning what it throws into the error `blame` makes of it. */

@@ -19,6 +19,7 @@ import {
   type Configured,
   type ConfigureRequest,
   type Evaluation,
+  forgedReplyError,
   generateConfiguration,
   type LoadedThirdParty,
 } from "../configure.ts";
@@ -425,18 +426,12 @@ export class ConfigSession {
     if (reply.type === "failed") throw errorFromData(reply.error as ErrorData);
     const parsed = schema.safeParse(reply.value);
     if (!parsed.success) {
-      // Only code in the sandbox could have sent it: with plugins loaded, any of them.
-      const message = `the sandbox answered with malformed data: ${issuesOf(parsed.error)}`;
-      const plugins = this.#thirdParty().map((p) => p.entry);
-      throw plugins.length > 0
-        ? pluginError(message, {
-          hint: `a plugin loaded (or config.ts) interferes with unik's evaluation (${
-            plugins.join(", ")
-          }): do not use them, or report it to their authors`,
-        })
-        : configError(message, {
-          hint: "config.ts interferes with unik's evaluation: do not use it",
-        });
+      throw forgedReplyError(
+        configError(`the sandbox answered with malformed data: ${issuesOf(parsed.error)}`, {
+          hint: "config.ts or a plugin interferes with unik's evaluation: do not use it",
+        }),
+        this.#thirdParty(),
+      );
     }
     return parsed.data;
   }
@@ -456,6 +451,10 @@ function generated(
   plugins: readonly LoadedThirdParty[],
 ): Configured {
   const configured = generateConfiguration(evaluation, request, { plugins });
-  checkGeneratedSet(configured, request.configFile);
+  try {
+    checkGeneratedSet(configured, request.configFile);
+  } catch (e) {
+    throw forgedReplyError(e, plugins);
+  }
   return configured;
 }

@@ -103,7 +103,7 @@ Deno.test("a reply forged with a package opam refuses is a plugin fault (exit 4)
   const bad =
     `{ name: "x\\"; y", scope: "monorepo", build: false, libs: ["x"], min: [], max: [], from: "" }`;
   await using s = await served(plugin("", forgedReply(`{ packages: [${bad}] }`)));
-  const stderr = await refused(s, 4, /checks in the sandbox refuse/);
+  const stderr = await refused(s, 4, /reply is forged/);
   assert.ok(stderr.includes(s.url), stderr);
 });
 
@@ -111,6 +111,14 @@ Deno.test("a forged hidden mirage/ file said to come from config.ts is a plugin 
   const file = `{ name: ".merlin", contents: "", from: "Unikernel.Main (config.ts:3)" }`;
   await using s = await served(plugin("", forgedReply(`{ hookFiles: [${file}] }`)));
   const stderr = await refused(s, 4, /hidden/);
+  assert.ok(stderr.includes(s.url), stderr);
+});
+
+Deno.test("a plugin's hook file that would replace the opam file is a plugin fault (exit 4)", async () => {
+  await using s = await served(
+    plugin(`configure: (_i, io) => { io.writeFile("blinky-unix.opam", "build: []"); },`),
+  );
+  const stderr = await refused(s, 4, /not a generated file/);
   assert.ok(stderr.includes(s.url), stderr);
 });
 
