@@ -4,10 +4,11 @@
  * @module
  */
 
-import { configError } from "./errors.ts";
+import { configError, UnikError } from "./errors.ts";
 import { checkOpamUrl, checkUnikernelName, requireField } from "./validate/mod.ts";
 import { Impl } from "./dsl/impl.ts";
-import { LazyPos } from "./dsl/pos.ts";
+import { callerOf, isUnikSource, LazyPos } from "./dsl/pos.ts";
+import { elementPosAt } from "./dsl/call_text.ts";
 import { checkArgs, deviceOf, type Expect, optionsOf, STRING } from "./dsl/args.ts";
 import { argv, job } from "./dsl/typ.ts";
 import type { Argv, Mtime, Ptime, Random, Reporter, Sleep } from "./dsl/types.ts";
@@ -112,6 +113,12 @@ function hasNoArguments(i: Impl<unknown>): boolean {
   }
 }
 
+/** Where job `index` is written in the user's register call, when its text is known. */
+function jobPos(index: number): SourcePos | undefined {
+  const site = callerOf(register);
+  return site && !isUnikSource(site.file) ? elementPosAt(site, 1, index) : undefined;
+}
+
 function checkJob(j: unknown, index: number): Impl<"job"> {
   if (!(j instanceof Impl)) {
     throw configError(`job ${index + 1} given to register is not a device`, {
@@ -157,7 +164,13 @@ export function register(
   }
   const src = options.src ?? "auto";
   if (src !== "auto" && src !== "none") requireField(`register ${name}: src`, src, checkOpamUrl);
-  const checked = jobs.map(checkJob);
+  const checked = jobs.map((j, i) => {
+    try {
+      return checkJob(j, i);
+    } catch (e) {
+      throw e instanceof UnikError ? e.at(jobPos(i)) : e;
+    }
+  });
   const reporter = options.reporter ?? defaultReporter();
   const init = [
     runtimeArgs(options.argv ?? defaultArgv),

@@ -19,6 +19,7 @@ const sources = new Map<string, string>();
 /** Registers `text` as the source of `url` (its frames' positions refer to this text). */
 export function registerSource(url: string, text: string): void {
   sources.set(url, text);
+  for (const where of located.keys()) if (where.endsWith(`:${url}`)) located.delete(where);
 }
 
 /** One argument of a call: the offsets of its text in the source, `[start, end)`. */
@@ -139,13 +140,20 @@ export function callAt(text: string, offset: number): CallSpan | undefined {
   return list && { callee, start: offset, end: list.end, args: list.items };
 }
 
+/** Calls already located, by position: every device a plugin made for one call names it. */
+const located = new Map<string, { text: string; call: CallSpan } | undefined>();
+
 /** The registered call at a frame's position (the callee's line and column), if any. */
 function registeredCall(pos: SourcePos): { text: string; call: CallSpan } | undefined {
   const text = sources.get(pos.file);
   if (text === undefined || pos.column === undefined) return undefined;
+  const where = `${pos.line}:${pos.column}:${pos.file}`;
+  if (located.has(where)) return located.get(where);
   const offset = offsetOf(text, pos.line, pos.column);
   const call = offset === undefined ? undefined : callAt(text, offset);
-  return call && { text, call };
+  const found = call && { text, call };
+  located.set(where, found);
+  return found;
 }
 
 /** Text for a message: one line, at most `max` characters. */
@@ -177,6 +185,22 @@ export function argumentPosAt(pos: SourcePos, index: number): SourcePos {
   const arg = found?.call.args[index];
   if (!found || !arg) return pos;
   return { file: pos.file, ...positionOf(found.text, arg.start) };
+}
+
+/**
+ * The position of element `element` (0-based) of the array literal that is argument `index`
+ * of the call at `pos` (`register("x", [a, b])`), if the text is known and has it.
+ */
+export function elementPosAt(
+  pos: SourcePos,
+  index: number,
+  element: number,
+): SourcePos | undefined {
+  const found = registeredCall(pos);
+  const arg = found?.call.args[index];
+  if (!found || !arg || found.text[arg.start] !== "[") return undefined;
+  const item = listAt(found.text, arg.start)?.items[element];
+  return item && { file: pos.file, ...positionOf(found.text, item.start) };
 }
 
 /** A property of an object literal argument: where it is and the text of its value. */
