@@ -230,3 +230,20 @@ export default register("x", [
   );
   assert.doesNotMatch(r.stderr, /configure-time choice/);
 });
+
+Deno.test("a choice between devices of different types points at the branch, named as written", async () => {
+  const r = await configureBroken(
+    `${HEADER}import { Key, ifImpl } from "unik";
+import { blockOfFile } from "unik/plugins/block.ts";
+import { crunch } from "unik/plugins/kv.ts";
+// @ts-expect-error the branches differ
+const img = ifImpl(Key.isSolo5, blockOfFile("storage"), crunch("htdocs"));
+export default register("x", [main("Unikernel", job)]);
+`,
+  );
+  assert.equal(r.code, 3);
+  assert.match(
+    r.stderr,
+    /^unik: config\.ts:6:57: the branches of ifImpl must be devices of one type: crunch\("htdocs"\) \(Static_htdocs\) has type kv_ro, but the first has type block$/m,
+  );
+});

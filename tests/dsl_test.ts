@@ -72,8 +72,11 @@ Deno.test("applying a non-functor is an error", () => {
 });
 
 Deno.test("ifImpl needs branches of one type", () => {
-  // @ts-expect-error different types
-  assert.throws(() => ifImpl(value(key({ name: "x", type: "flag" })), kv, blk), /different types/);
+  assert.throws(
+    // @ts-expect-error different types
+    () => ifImpl(value(key({ name: "x", type: "flag" })), kv, blk),
+    /the branches of ifImpl must be devices of one type: Blk has type block, but the first has type kv_ro/,
+  );
 });
 
 Deno.test("matchImpl accepts pairs or an object of cases", () => {

@@ -11,7 +11,7 @@ import { checkFindlibName, requireField } from "../validate/mod.ts";
 import type { Key, Value } from "./key.ts";
 import type { Package } from "./package.ts";
 import { callerOf, isUnikSource, LazyPos } from "./pos.ts";
-import { argumentPosAt, argumentTextAt, describeCall } from "./call_text.ts";
+import { argumentPosAt, argumentTextAt, describeCall, propertyAt } from "./call_text.ts";
 import { showValue } from "./show_value.ts";
 import type { RuntimeArg } from "./runtime_arg.ts";
 import { applyShape, type Fn, isFunctor, job, sameTyp, showTyp, type Typ } from "./typ.ts";
@@ -367,7 +367,7 @@ export function ifImpl<T>(
   then: Impl<T>,
   otherwise: Impl<NoInfer<T>>,
 ): Impl<T> {
-  sameBranchTypes([then, otherwise]);
+  sameBranchTypes(ifImpl, [{ impl: then, arg: 1 }, { impl: otherwise, arg: 2 }]);
   return new Impl<T>(
     {
       kind: "if",
@@ -427,7 +427,15 @@ export function matchImpl<V, T>(
   const list: (readonly [unknown, Impl<unknown>])[] = Array.isArray(cases)
     ? [...cases]
     : Object.entries(cases as Record<string, Impl<unknown>>);
-  sameBranchTypes([...list.map(([, i]) => i), otherwise]);
+  sameBranchTypes(matchImpl, [
+    ...list.map(([tag, i]) => ({
+      impl: i,
+      arg: 1,
+      tag: Array.isArray(cases) ? undefined : String(tag),
+      inCases: true,
+    })),
+    { impl: otherwise, arg: 2 },
+  ]);
   return new Impl<T>(
     {
       kind: "if",
@@ -440,16 +448,42 @@ export function matchImpl<V, T>(
   );
 }
 
-function sameBranchTypes(impls: readonly Impl<unknown>[]): void {
-  for (const i of impls) {
-    if (!(i instanceof Impl)) throw configError("a branch of a choice is not a device");
-    if (!sameTyp(i.typ, impls[0].typ)) {
-      throw configError(
-        `the branches of a choice have different types: ${showTyp(impls[0].typ)} and ${
-          showTyp(i.typ)
-        }`,
-      );
-    }
+/** A branch of a choice: the device and where it is written in the call (argument, property). */
+interface Branch {
+  /** The branch. */
+  readonly impl: unknown;
+  /** The argument it is, or is in. */
+  readonly arg: number;
+  /** Its tag, when it is a property of an object of cases. */
+  readonly tag?: string;
+  /** Whether it is one case among others in the argument. */
+  readonly inCases?: boolean;
+}
+
+/**
+ * Checks that the branches of a choice made by `api` are devices of one type; the error names
+ * the branch as written and points at it, when the call is the user's and its text known.
+ */
+// deno-lint-ignore ban-types
+function sameBranchTypes(api: Function, branches: readonly Branch[]): void {
+  const first = branches[0].impl as Impl<unknown>;
+  for (const b of branches) {
+    const bad = !(b.impl instanceof Impl)
+      ? `is not a device (it is ${showValue(b.impl)})`
+      : !sameTyp(b.impl.typ, first.typ)
+      ? `has type ${showTyp(b.impl.typ)}, but the first has type ${showTyp(first.typ)}`
+      : undefined;
+    if (bad === undefined) continue;
+    const site = callerOf(api);
+    const users = site && !isUnikSource(site.file) ? site : undefined;
+    const property = users && b.tag !== undefined ? propertyAt(users, b.arg, b.tag) : undefined;
+    const text = property?.text ?? (users && !b.inCases ? argumentTextAt(users, b.arg) : undefined);
+    throw configError(
+      `the branches of ${api.name} must be devices of one type: ${
+        describeGiven(b.impl, text)
+      } ${bad}`,
+      { pos: property?.pos ?? (users && argumentPosAt(users, b.arg)) },
+    );
   }
 }
 
