@@ -106,6 +106,28 @@ Deno.test("matchImpl without a default says how to give one", () => {
   );
 });
 
+Deno.test("impl and main say what they need, instead of failing inside", () => {
+  assert.throws(
+    // @ts-expect-error no module type
+    () => main("Unikernel"),
+    /main "Unikernel" needs a module type \(job, kvRo, fn\(kvRo, job\), \.\.\.\), but it is undefined/,
+  );
+  // @ts-expect-error no module type
+  assert.throws(() => impl("Netif"), /impl "Netif" needs a module type/);
+  assert.throws(
+    // @ts-expect-error no module name
+    () => impl(),
+    /impl needs the module's name \(a string\) first, but it is undefined/,
+  );
+  // @ts-expect-error the options are not an object
+  assert.throws(() => impl("Netif", network, "x"), /its options must be an object/);
+  assert.throws(
+    // @ts-expect-error the spec has no type
+    () => impl({ module: "Netif" }),
+    /impl "Netif" needs a module type/,
+  );
+});
+
 Deno.test("a non-functor main with no deps gets noop as its unit argument", () => {
   const m = main("Unikernel", job);
   assert.ok(m.node.kind === "dev" && m.node.deps[0] === noop);
@@ -203,6 +225,11 @@ Deno.test("runtime arguments are named by their ocamlified code", () => {
   );
   assert.throws(() => runtimeArg("(*)"), /does not name an OCaml term/);
   assert.throws(() => runtimeArg("1.x"), /does not name an OCaml term/);
+  // @ts-expect-error the term is missing
+  assert.throws(
+    () => runtimeArg(),
+    /runtimeArg needs an OCaml term as a string, but it is undefined/,
+  );
 });
 
 Deno.test("runtime arguments declared at one place with one code are one argument", () => {

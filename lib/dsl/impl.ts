@@ -223,12 +223,52 @@ export function impl<T>(
   options: DeviceOptions = {},
 ): Impl<T> {
   const pos = new LazyPos(impl);
-  if (typeof first === "string") {
-    if (!type) throw configError(`impl ${first}: missing module type`);
-    return deviceImpl(new Device(first, type.shape, options, pos));
+  if (typeof first === "string" || typeof first !== "object" || first === null) {
+    checkDeviceSpec("impl", first, type, options);
+    return deviceImpl(new Device(first as string, type!.shape, options, pos));
   }
   const { module, type: t, ...rest } = first;
+  checkDeviceSpec("impl", module, t, rest);
   return deviceImpl(new Device(module, t.shape, rest, pos));
+}
+
+/** Whether `t` is a module type (`job`, `typ("block")`, `fn(kvRo, job)`). */
+function isTyp(t: unknown): t is Typ<unknown> {
+  const shape = (t as { shape?: { kind?: unknown } } | null | undefined)?.shape;
+  return shape?.kind === "leaf" || shape?.kind === "fn";
+}
+
+/**
+ * Checks what `impl` or `main` is given before reading it: a module name, a module type and,
+ * if any, an options object; config.ts runs without a type-check.
+ */
+function checkDeviceSpec(api: string, moduleName: unknown, type: unknown, options: unknown): void {
+  const usage = `${api}("Module.Name", type, { ... })`;
+  if (typeof moduleName !== "string") {
+    throw configError(
+      `${api} needs the module's name (a string) first, but it is ${showValue(moduleName)}`,
+      { hint: `write ${usage}` },
+    );
+  }
+  if (!isTyp(type)) {
+    throw configError(
+      `${api} ${
+        JSON.stringify(moduleName)
+      } needs a module type (job, kvRo, fn(kvRo, job), ...), but it is ${showValue(type)}`,
+      { hint: `write ${usage}` },
+    );
+  }
+  if (
+    options !== undefined &&
+    (typeof options !== "object" || options === null || Array.isArray(options))
+  ) {
+    throw configError(
+      `${api} ${JSON.stringify(moduleName)}: its options must be an object, but it is ${
+        showValue(options)
+      }`,
+      { hint: `write ${usage}` },
+    );
+  }
 }
 
 /** The implementation of a device with no argument applied yet. */
@@ -521,6 +561,7 @@ export function notice(message: string): void {
  */
 export function main<T>(moduleName: string, type: Typ<T>, options: MainOptions = {}): Impl<T> {
   const pos = new LazyPos(main);
+  checkDeviceSpec("main", moduleName, type, options);
   let deps = options.deps ?? [];
   if (!isFunctor(type.shape) && deps.length === 0) {
     notice("adding unit argument to 'start ()' (to delay execution)");

@@ -7,6 +7,7 @@
 import { configError } from "../errors.ts";
 import type { Package } from "./package.ts";
 import { LazyPos } from "./pos.ts";
+import { showValue } from "./show_value.ts";
 
 /** Options of {@link runtimeArg}. */
 export interface RuntimeArgOptions {
@@ -33,6 +34,14 @@ export class RuntimeArg<T = unknown> {
 
   /** Use {@link runtimeArg} instead. */
   constructor(code: string, options: RuntimeArgOptions, pos: LazyPos) {
+    if (typeof code !== "string") {
+      throw configError(
+        `runtimeArg needs an OCaml term as a string, but it is ${showValue(code)}`,
+        {
+          hint: 'pass the OCaml expression of a Cmdliner term, e.g. runtimeArg("Unikernel.port")',
+        },
+      );
+    }
     const name = ocamlify(code).toLowerCase();
     if (name === "" || /^[0-9]/.test(name)) {
       throw configError(
