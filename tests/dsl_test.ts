@@ -225,8 +225,8 @@ Deno.test("runtime arguments are named by their ocamlified code", () => {
   );
   assert.throws(() => runtimeArg("(*)"), /does not name an OCaml term/);
   assert.throws(() => runtimeArg("1.x"), /does not name an OCaml term/);
-  // @ts-expect-error the term is missing
   assert.throws(
+    // @ts-expect-error the term is missing
     () => runtimeArg(),
     /runtimeArg needs an OCaml term as a string, but it is undefined/,
   );
