@@ -22,6 +22,8 @@ import { pluginImports } from "./lib/plugins/imports.ts";
 import type { ProjectPlugins } from "./lib/plugins/project.ts";
 import { UNIK_VERSION } from "./lib/version.ts";
 import { COMMANDS } from "./lib/cli/command_names.ts";
+import { extractGlobalOptions } from "./lib/cli/global_options.ts";
+import { colorEnabled, notice, paintError, tracingTo } from "./lib/cli/output.ts";
 import { cacheDir } from "./lib/cache_dir.ts";
 import { localModuleGraph } from "./lib/sandbox/module_graph.ts";
 import {
@@ -190,14 +192,19 @@ async function underLock<T>(
   const lock = await acquireProjectLock(root, `unik ${command}`, {
     timeoutMs: io.env.UNIK_LOCK_TIMEOUT_MS ? Number(io.env.UNIK_LOCK_TIMEOUT_MS) : undefined,
     onWait: (h) =>
-      io.err(
+      notice(
+        io,
         `Waiting for ${h ? `unik (pid ${h.pid}, '${h.command}')` : "another unik"} to finish...\n`,
       ),
   });
   try {
     const recovered = await recoverInterruptedWrite(root, { context, fs: io.fs });
-    if (recovered === "completed") io.err("Completed the files an interrupted unik was writing.\n");
-    if (recovered === "restored") io.err("Restored the files an interrupted unik was replacing.\n");
+    if (recovered === "completed") {
+      notice(io, "Completed the files an interrupted unik was writing.\n");
+    }
+    if (recovered === "restored") {
+      notice(io, "Restored the files an interrupted unik was replacing.\n");
+    }
     if (!writes) lock.release();
     return await body();
   } finally {
@@ -292,8 +299,55 @@ async function runMigrate(argv: string[], io: CliIO): Promise<number> {
   );
 }
 
+/** The help topics that are no command: the standard devices and the targets. */
+const HELP_TOPICS = ["devices", "device", "targets"];
+
+/** `unik help [TOPIC]`: the main help, a command's help, or a topic of lib/help/. */
+async function runHelp(rest: readonly string[], io: CliIO): Promise<number> {
+  const topic = rest[0];
+  if (topic === undefined) io.out((await loadCommands()).mainHelp());
+  else if (topic === "topics") io.out(`${[...Object.keys(COMMANDS), ...HELP_TOPICS].join(" ")}\n`);
+  else if (topic === "plugin") return await (await loadCommands()).runPluginCommand(["--help"], io);
+  else if (topic === "migrate") return await runMigrate(["--help"], io);
+  else if (HELP_TOPICS.includes(topic)) {
+    io.out(await (await import("./lib/help/topics.ts")).helpTopic(topic, rest.slice(1)));
+  } else if (topic in COMMANDS && topic !== "help") return await runCommand(topic, ["--help"], io);
+  else {
+    const { didYouMean } = await import("./lib/cli/suggest.ts");
+    const topics = [...Object.keys(COMMANDS), "topics", ...HELP_TOPICS];
+    throw usageError(`unknown help topic '${topic}'${didYouMean(topic, topics)}`, {
+      hint: "'unik help topics' lists them",
+    });
+  }
+  return 0;
+}
+
 /** Runs the unik command line; returns the exit code. */
-export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
+export async function runCli(argv: readonly string[], given: CliIO): Promise<number> {
+  let io = given;
+  try {
+    const common = extractGlobalOptions(argv);
+    io = {
+      ...given,
+      style: { verbosity: common.verbosity, color: colorEnabled(common.color, given) },
+    };
+    return await tracingTo(io, () => dispatch(common.argv, io));
+  } catch (e) {
+    return reportFailure(e, io);
+  }
+}
+
+/** Prints an error the way unik reports every error; returns its exit code. */
+function reportFailure(e: unknown, io: CliIO): number {
+  const error = e instanceof UnikError
+    ? relativePositions(e, io.cwd)
+    : new UnikError("internal", `internal error: ${e instanceof Error ? e.stack : e}`);
+  io.err(`${paintError(io, formatError(error))}\n`);
+  return exitCodeOf(error.kind);
+}
+
+/** Runs one command line, without the common options. */
+async function dispatch(argv: readonly string[], io: CliIO): Promise<number> {
   try {
     const [first, ...rest] = argv;
     if (first === undefined || first === "--help" || first === "-h") {
@@ -307,18 +361,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     if (first === "init" || first === "help" && rest[0] === "init") {
       return await (await loadCommands()).runInitCommand(first === "init" ? rest : ["--help"], io);
     }
-    if (first === "help") {
-      const topic = rest[0];
-      if (topic === undefined) io.out((await loadCommands()).mainHelp());
-      else if (topic === "topics") io.out(`${Object.keys(COMMANDS).join(" ")}\n`);
-      else if (topic === "plugin") {
-        return await (await loadCommands()).runPluginCommand(["--help"], io);
-      } else if (topic === "migrate") return await runMigrate(["--help"], io);
-      else if (topic in COMMANDS && topic !== "help") {
-        return await runCommand(topic, ["--help"], io);
-      } else throw usageError(`unknown help topic ${topic}`, { hint: "try 'unik help topics'" });
-      return 0;
-    }
+    if (first === "help") return await runHelp(rest, io);
     if (first === "plugin") {
       const writes = ["add", "remove", "update", "allow"].includes(rest[0]) &&
         !rest.includes("--help");
@@ -333,17 +376,21 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     }
     if (first === "migrate") return await runMigrate(rest, io);
     if (!(first in COMMANDS)) {
-      throw usageError(`unknown command '${first}'`, {
+      const { didYouMean } = await import("./lib/cli/suggest.ts");
+      if (first.startsWith("-")) {
+        const options = ["help", "version", "verbose", "verbosity", "quiet", "color"];
+        const near = didYouMean(first.replace(/^--?/, ""), options, (o) => `--${o}`);
+        throw usageError(`unknown option '${first}'${first.startsWith("--") ? near : ""}`, {
+          hint: "'unik --help' lists the commands; options follow the command",
+        });
+      }
+      throw usageError(`unknown command '${first}'${didYouMean(first, Object.keys(COMMANDS))}`, {
         hint: `commands: ${Object.keys(COMMANDS).join(", ")}`,
       });
     }
     return await runCommand(first, rest, io);
   } catch (e) {
-    const error = e instanceof UnikError
-      ? relativePositions(e, io.cwd)
-      : new UnikError("internal", `internal error: ${e instanceof Error ? e.stack : e}`);
-    io.err(`${formatError(error)}\n`);
-    return exitCodeOf(error.kind);
+    return reportFailure(e, io);
   }
 }
 

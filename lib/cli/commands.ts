@@ -52,6 +52,10 @@ const RESERVED = new Set([
   "eval",
   "no-eval",
   "verbose",
+  "verbosity",
+  "quiet",
+  "color",
+  "dot-command",
   "help",
   "version",
   "check",
@@ -168,7 +172,7 @@ const frozen = flag({
 
 type AnyArg = Parameters<typeof command>[0]["args"][string];
 
-function buildCommand(name: string, keys: readonly KeyDesc[]) {
+function commandArgs(name: string, keys: readonly KeyDesc[]): Record<string, AnyArg> {
   const keyArgs: Record<string, AnyArg> = Object.fromEntries(
     keys.map((k) => [`key:${k.name}`, keyOption(k)]),
   );
@@ -197,14 +201,21 @@ function buildCommand(name: string, keys: readonly KeyDesc[]) {
     : name === "describe"
     ? {
       allowBuild,
-      dot: flag({ long: "dot", description: "Print the device graph in Graphviz dot form." }),
+      dot: flag({
+        long: "dot",
+        description: "Show the device graph (Graphviz dot) with the --dot-command, or write " +
+          "it to -o FILE (-o - for standard output).",
+      }),
+      dotCommand: option({
+        long: "dot-command",
+        type: optional(
+          extendType(string, { displayName: "COMMAND", from: (s: string) => Promise.resolve(s) }),
+        ),
+        description: "The program that shows the graph file, given as its last argument " +
+          "(default xdot). A shell command line: 'xdot -f fdp' works.",
+      }),
       eval: flag({ long: "eval", description: "Evaluate every configure-time choice." }),
       noEval: flag({ long: "no-eval", description: "Keep choices whose keys are not set." }),
-      verbose: flag({
-        long: "verbose",
-        short: "v",
-        description: "Also list libraries and packages.",
-      }),
     }
     : name === "build" || name === "run"
     ? {
@@ -238,12 +249,34 @@ function buildCommand(name: string, keys: readonly KeyDesc[]) {
     : name === "clean"
     ? { dryRun: flag({ long: "dry-run", description: "Print what would be removed." }) }
     : {};
+  return { ...staticOptions, ...specific, ...keyArgs };
+}
+
+const COMMON_HELP = "Common options (every command): -v, --verbose (again for more: -vv), " +
+  "-q, --quiet (errors only), --verbosity=quiet|error|warning|info|debug, " +
+  "--color=auto|always|never.";
+
+function buildCommand(name: string, args: Record<string, AnyArg>) {
+  const description = name === "run" ? `${COMMANDS[name]}\n\n${TENDER_HELP}` : COMMANDS[name];
   return command({
     name: `unik ${name}`,
-    description: name === "run" ? `${COMMANDS[name]}\n\n${TENDER_HELP}` : COMMANDS[name],
-    args: { ...staticOptions, ...specific, ...keyArgs },
-    handler: (args) => args,
+    description: `${description}\n\n${COMMON_HELP}`,
+    args,
+    handler: (parsed) => parsed,
   });
+}
+
+/**
+ * The error for a command line cmd-ts refused: an undeclared option named with the nearest
+ * declared ones, else undefined (cmd-ts's own message is shown).
+ */
+async function unknownOption(
+  argv: readonly string[],
+  args: Record<string, AnyArg>,
+  command: string,
+): Promise<UnikError | undefined> {
+  const { declaredBy, unknownOptionError } = await import("./unknown_options.ts");
+  return unknownOptionError(argv, declaredBy(args), command);
 }
 
 const PLUGIN_COMMANDS: Record<string, string> = {
@@ -257,7 +290,7 @@ const PLUGIN_COMMANDS: Record<string, string> = {
   describe: "Show locked plugins (NAME or URL): integrity, modules, build approval, what waits.",
 };
 
-function pluginSubcommand(name: string) {
+function pluginArgs(name: string): Record<string, AnyArg> {
   const registry = multioption({
     long: "registry",
     type: array(string),
@@ -274,10 +307,14 @@ function pluginSubcommand(name: string) {
       ...(name === "verify" || name === "describe" ? {} : { frozen }),
       ...(name === "update" ? { registry } : {}),
     };
+  return args;
+}
+
+function pluginSubcommand(name: string) {
   return command({
     name: `unik plugin ${name}`,
     description: PLUGIN_COMMANDS[name],
-    args,
+    args: pluginArgs(name),
     handler: (parsed) => ({ name, ...parsed } as Parsed),
   });
 }
@@ -289,8 +326,22 @@ export async function runPluginCommand(argv: string[], io: CliIO): Promise<numbe
     description: COMMANDS.plugin,
     cmds: Object.fromEntries(Object.keys(PLUGIN_COMMANDS).map((n) => [n, pluginSubcommand(n)])),
   });
+  const sub = argv[0];
+  if (sub !== undefined && !sub.startsWith("-") && !(sub in PLUGIN_COMMANDS)) {
+    const { didYouMean } = await import("./suggest.ts");
+    throw usageError(
+      `unknown plugin command '${sub}'${didYouMean(sub, Object.keys(PLUGIN_COMMANDS))}`,
+      { hint: `plugin commands: ${Object.keys(PLUGIN_COMMANDS).join(", ")}` },
+    );
+  }
   const result = await runSafely(cmd, argv);
-  if (result._tag === "error") return reportParseError(result.error.config, io);
+  if (result._tag === "error") {
+    const unknown = sub !== undefined && sub in PLUGIN_COMMANDS &&
+      result.error.config.exitCode !== 0 &&
+      await unknownOption(argv.slice(1), pluginArgs(sub), `unik plugin ${sub}`);
+    if (unknown) throw unknown;
+    return reportParseError(result.error.config, io);
+  }
   const args = (result.value as { value: Parsed }).value;
   const ctx = {
     root: io.cwd,
@@ -358,25 +409,31 @@ export async function runMigrateCommand(
   io: CliIO,
   configure: ConfigureRunner,
 ): Promise<number> {
+  const declared = {
+    source: positional({ type: optional(string), displayName: "CONFIG.ML" }),
+    stdout: flag({ long: "stdout", description: "Print config.ts instead of writing it." }),
+    forcePartial: flag({
+      long: "force-partial",
+      description: "Write what could be translated; the rest fails configure until rewritten.",
+    }),
+    noConfigure: flag({
+      long: "no-configure",
+      description: "Do not configure the new config.ts after writing it.",
+    }),
+  };
   const cmd = command({
     name: "unik migrate",
     description: COMMANDS.migrate,
-    args: {
-      source: positional({ type: optional(string), displayName: "CONFIG.ML" }),
-      stdout: flag({ long: "stdout", description: "Print config.ts instead of writing it." }),
-      forcePartial: flag({
-        long: "force-partial",
-        description: "Write what could be translated; the rest fails configure until rewritten.",
-      }),
-      noConfigure: flag({
-        long: "no-configure",
-        description: "Do not configure the new config.ts after writing it.",
-      }),
-    },
+    args: declared,
     handler: (args) => args,
   });
   const result = await runSafely(cmd, argv);
-  if (result._tag === "error") return reportParseError(result.error.config, io);
+  if (result._tag === "error") {
+    const unknown = result.error.config.exitCode !== 0 &&
+      await unknownOption(argv, declared, "unik migrate");
+    if (unknown) throw unknown;
+    return reportParseError(result.error.config, io);
+  }
   const args = result.value;
   const { runMigrate } = await import("../commands/migrate.ts");
   return await runMigrate(
@@ -393,20 +450,26 @@ export async function runMigrateCommand(
 
 /** Parses and runs `unik init [DIR]`; returns the exit code. */
 export async function runInitCommand(argv: string[], io: CliIO): Promise<number> {
+  const declared = {
+    dir: positional({
+      type: optional(string),
+      displayName: "DIR",
+      description: "The project directory, created if needed (default: the current one).",
+    }),
+  };
   const cmd = command({
     name: "unik init",
     description: COMMANDS.init,
-    args: {
-      dir: positional({
-        type: optional(string),
-        displayName: "DIR",
-        description: "The project directory, created if needed (default: the current one).",
-      }),
-    },
+    args: declared,
     handler: (args) => args,
   });
   const result = await runSafely(cmd, argv);
-  if (result._tag === "error") return reportParseError(result.error.config, io);
+  if (result._tag === "error") {
+    const unknown = result.error.config.exitCode !== 0 &&
+      await unknownOption(argv, declared, "unik init");
+    if (unknown) throw unknown;
+    return reportParseError(result.error.config, io);
+  }
   const { runInit } = await import("../commands/init.ts");
   await runInit(result.value.dir, io);
   return 0;
@@ -435,7 +498,7 @@ function checkKeyNames(keys: readonly KeyDesc[]): void {
         hint: "rename the key",
       });
     }
-    if (k.short && ["f", "o", "v", "h"].includes(k.short)) {
+    if (k.short && ["f", "o", "v", "q", "h"].includes(k.short)) {
       throw new UnikError(
         "config",
         `the key ${k.name} uses the short flag -${k.short}, reserved by unik`,
@@ -475,8 +538,15 @@ export async function runConfigCommand(
   const tender = name === "run" && !rest.includes("--help")
     ? extractTenderOptions(rest)
     : undefined;
-  const result = await runSafely(buildCommand(name, keys), tender?.rest ?? rest);
-  if (result._tag === "error") return reportParseError(result.error.config, io);
+  const argv = tender?.rest ?? rest;
+  const declared = commandArgs(name, keys);
+  const result = await runSafely(buildCommand(name, declared), argv);
+  if (result._tag === "error") {
+    const unknown = result.error.config.exitCode !== 0 &&
+      await unknownOption(argv, declared, `unik ${name}`);
+    if (unknown) throw unknown;
+    return reportParseError(result.error.config, io);
+  }
   const args = result.value as Parsed;
   const output = args.output as string | undefined;
   // -o names mirage/<NAME>.ml and the artifact (except for describe --dot, a file to write).
@@ -525,8 +595,8 @@ export async function runConfigCommand(
         output: undefined,
         dot: args.dot as boolean,
         dotOutput: args.dot ? args.output as string | undefined : undefined,
+        dotCommand: args.dotCommand as string | undefined,
         eval: args.eval ? true : args.noEval ? false : undefined,
-        verbose: args.verbose as boolean,
       }, io);
       return 0;
     case "build":

@@ -7,6 +7,7 @@
 import type { FileSystem } from "../write.ts";
 import { fileSystemFor } from "../fault_injection.ts";
 import { unikInvocation } from "../self.ts";
+import type { OutputStyle } from "./output.ts";
 
 /** Where a command runs and prints. */
 export interface CliIO {
@@ -27,6 +28,8 @@ export interface CliIO {
   readonly unikCommand: readonly string[];
   /** Set when standard error is a terminal: its width, for status lines. */
   readonly terminal?: { readonly columns: number };
+  /** How much to print and whether in colour (`-q`, `-v`, `--color`; see ./output.ts). */
+  readonly style?: OutputStyle;
 }
 
 function stderrTerminal(): { columns: number } | undefined {
