@@ -23,7 +23,15 @@ import type { ProjectPlugins } from "./lib/plugins/project.ts";
 import { UNIK_VERSION } from "./lib/version.ts";
 import { COMMANDS } from "./lib/cli/command_names.ts";
 import { extractGlobalOptions } from "./lib/cli/global_options.ts";
-import { colorEnabled, notice, paintError, tracingTo } from "./lib/cli/output.ts";
+import {
+  colorEnabled,
+  debug,
+  info,
+  notice,
+  paintError,
+  seconds,
+  tracingTo,
+} from "./lib/cli/output.ts";
 import { cacheDir } from "./lib/cache_dir.ts";
 import { localModuleGraph } from "./lib/sandbox/module_graph.ts";
 import {
@@ -132,8 +140,10 @@ async function replayOrConfigure(
     const entry = await findReplay(replays, key);
     if (entry) {
       await applyReplay(paths.root, entry, io);
+      info(io, "replayed the last configure: nothing it read has changed (--fresh evaluates)");
       return 0;
     }
+    debug(io, "no configure of this command line with these inputs is recorded: evaluating");
   }
   const recorder = new ReplayRecorder();
   const code = await evaluateAndRun("configure", [], scan, paths, io, recorder);
@@ -161,6 +171,7 @@ async function replayOrBuild(
   const input = entry && replay.validBuildInput(entry.build);
   if (entry && input) {
     await applyReplay(paths.root, entry, io);
+    info(io, "replayed the configure of the last build: nothing it read has changed");
     await replay.replayedBuild(paths, input, plain, io);
     return 0;
   }
@@ -239,6 +250,10 @@ async function evaluateAndRun(
       });
     }
     const modules = await localModuleGraph(paths.configPath);
+    debug(
+      io,
+      `config.ts and its local modules: ${modules.map((m) => relative(io.cwd, m)).join(" ")}`,
+    );
     if (recorder) {
       recorder.inputs = currentInputs([
         ...modules,
@@ -256,7 +271,9 @@ async function evaluateAndRun(
     });
     // Keep a failed command-module load from going unobserved while the worker runs.
     loading.catch(() => {});
+    const started = performance.now();
     session = await opening;
+    info(io, `evaluated ${paths.configFile} in the sandbox process in ${seconds(started)}`);
   } else if (!hasConfig && !scan.help && name !== "clean") {
     throw new UnikError("config", `configuration file ${paths.configFile} missing`, {
       hint: "write a config.ts in this directory, or name one with -f FILE",
@@ -327,11 +344,18 @@ export async function runCli(argv: readonly string[], given: CliIO): Promise<num
   let io = given;
   try {
     const common = extractGlobalOptions(argv);
-    io = {
-      ...given,
-      style: { verbosity: common.verbosity, color: colorEnabled(common.color, given) },
-    };
-    return await tracingTo(io, () => dispatch(common.argv, io));
+    // A run inside a run (migrate's configure) keeps the outer one's choices.
+    const style = given.style && !common.present
+      ? given.style
+      : { verbosity: common.verbosity, color: colorEnabled(common.color, given) };
+    io = { ...given, style };
+    const started = performance.now();
+    const code = await tracingTo(io, () => dispatch(common.argv, io));
+    info(
+      io,
+      `${["unik", ...common.argv.slice(0, 1)].join(" ")}: exit ${code} after ${seconds(started)}`,
+    );
+    return code;
   } catch (e) {
     return reportFailure(e, io);
   }

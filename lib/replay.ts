@@ -13,6 +13,7 @@
  * @module
  */
 
+import { notice } from "./cli/output.ts";
 import { isAbsolute, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 import { sha256 } from "./digest.ts";
@@ -197,7 +198,7 @@ export async function applyReplay(root: string, entry: ReplayEntry, io: CliIO): 
     context: entry.context,
     fs: io.fs,
   });
-  io.out(entry.out);
+  notice(io, entry.out, "out");
 }
 
 /**

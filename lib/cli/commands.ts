@@ -4,6 +4,7 @@
  * @module
  */
 
+import { notice } from "./output.ts";
 import {
   array,
   command,
@@ -622,7 +623,8 @@ export async function runConfigCommand(
       return 0;
     case "check": {
       const { typeCheck } = await import("../commands/check.ts");
-      io.out(`config.ts type-checks (${await typeCheck(paths.configPath, io.env)})\n`);
+      const how = await typeCheck(paths.configPath, io.env);
+      notice(io, `config.ts type-checks (${how})\n`, "out");
       return 0;
     }
   }

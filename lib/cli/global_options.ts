@@ -17,6 +17,8 @@ export interface GlobalOptions {
   readonly verbosity: number;
   /** `--color`. */
   readonly color: ColorWhen;
+  /** Whether the command line had any of them. */
+  readonly present: boolean;
 }
 
 const LEVELS: Readonly<Record<string, number>> = {
@@ -65,5 +67,5 @@ export function extractGlobalOptions(argv: readonly string[]): GlobalOptions {
     else rest.push(a);
   }
   const verbosity = quiet ? QUIET : Math.min(DEBUG, (level ?? NORMAL) + verbose);
-  return { argv: rest, verbosity, color };
+  return { argv: rest, verbosity, color, present: rest.length !== argv.length };
 }

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { notice } from "../cli/output.ts";
+import { progressSinkFor } from "../toolchain/progress.ts";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import type { Configured } from "../configure.ts";
 import { sha256 } from "../digest.ts";
@@ -179,12 +181,10 @@ export async function buildConfigured(
   const lockFile = `${opamFile}.locked`;
   const statePath = join(root, paths.buildDir, "mirage", ".unik-build.json");
   const state = await readState(statePath);
-  const report = (line: string) => io.err(`${line}\n`);
+  const report = (line: string) => notice(io, `${line}\n`);
   const logs = join(paths.buildDir, "mirage", "log");
   const reporting: StepReporting = {
-    write: io.err,
-    live: io.terminal !== undefined && !io.env.NO_COLOR,
-    columns: io.terminal?.columns ?? 80,
+    ...progressSinkFor(io),
     logDir: join(root, logs),
     shownLogDir: logs,
   };

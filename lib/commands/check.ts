@@ -7,6 +7,7 @@
  * @module
  */
 
+import { traced } from "../cli/output.ts";
 import { dirname, join } from "node:path";
 import { cacheDir, type Env } from "../cache_dir.ts";
 import { sha256 } from "../digest.ts";
@@ -64,12 +65,17 @@ export async function typeCheck(configPath: string, env: Env): Promise<"checked"
   }
   let result: Deno.CommandOutput;
   try {
-    result = await new Deno.Command(denoCommand(), {
-      args: ["check", "--quiet", "--config", config, configPath],
-      env: { NO_COLOR: "1" },
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
+    const args = ["check", "--quiet", "--config", config, configPath];
+    result = await traced(
+      [denoCommand(), ...args].join(" "),
+      () =>
+        new Deno.Command(denoCommand(), {
+          args,
+          env: { NO_COLOR: "1" },
+          stdout: "piped",
+          stderr: "piped",
+        }).output(),
+    );
   } catch (e) {
     throw new UnikError("toolchain", `cannot run deno check: ${(e as Error).message}`, {
       hint: "unik check needs deno on the PATH (https://deno.com)",

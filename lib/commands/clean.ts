@@ -5,6 +5,7 @@
  * @module
  */
 
+import { notice } from "../cli/output.ts";
 import { join, relative } from "node:path";
 import type { CliIO } from "../cli/io.ts";
 import type { ProjectPaths } from "../cli/project.ts";
@@ -48,6 +49,6 @@ export async function runClean(paths: ProjectPaths, io: CliIO, dryRun = false): 
     [logs, ...generatedDirs(paths.buildDir)],
     io.fs,
   );
-  for (const k of kept) io.err(`Kept ${k}: it changed since unik wrote it.\n`);
+  for (const k of kept) notice(io, `Kept ${k}: it changed since unik wrote it.\n`);
   return removed;
 }

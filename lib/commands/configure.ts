@@ -4,6 +4,7 @@
  * @module
  */
 
+import { notice } from "../cli/output.ts";
 import { relative } from "node:path";
 import type { Configured } from "../configure.ts";
 import { type SavedContext, showContext } from "../context.ts";
@@ -107,12 +108,13 @@ export async function runConfigure(
   let out = "";
   const print = (text: string) => {
     out += text;
-    io.out(text);
+    notice(io, text, "out");
   };
   for (const notice of session.loaded.notices) print(`${notice}\n`);
   if (withheld.length > 0 && options.announce !== false) {
     const { showWithheld } = await import("../plugins/approval.ts");
-    io.err(
+    notice(
+      io,
       `warning: not written, waiting for approval (third-party build contributions run on ` +
         `this machine at build time):\n${showWithheld(withheld)}`,
     );

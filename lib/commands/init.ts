@@ -6,6 +6,7 @@
  * @module
  */
 
+import { notice } from "../cli/output.ts";
 import { join, relative, resolve } from "node:path";
 import type { CliIO } from "../cli/io.ts";
 import { UnikError } from "../errors.ts";
@@ -122,8 +123,10 @@ export async function runInit(dir: string | undefined, io: CliIO): Promise<void>
     });
   }
   const cd = shown === "." ? "" : `cd ${shown} && `;
-  io.out(
+  notice(
+    io,
     `Created a unikernel project in ${shown}: ${Object.keys(files).join(", ")}.\n` +
       `Next: ${cd}unik configure -t unix && unik build && unik run\n`,
+    "out",
   );
 }

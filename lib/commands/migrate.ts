@@ -7,6 +7,7 @@
  * @module
  */
 
+import { notice } from "../cli/output.ts";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import type { CliIO } from "../cli/io.ts";
 import { EXIT_CODES, UnikError } from "../errors.ts";
@@ -59,7 +60,7 @@ export async function runMigrate(
         : "nothing was written; --force-partial writes what could be translated",
     });
   }
-  if (errors.length > 0) io.err(`${describeErrors(shown, errors, "warning")}\n`);
+  if (errors.length > 0) notice(io, `${describeErrors(shown, errors, "warning")}\n`);
   if (options.stdout) {
     io.out(text);
     return errors.length > 0 ? EXIT_CODES.config : 0;
@@ -78,9 +79,13 @@ export async function runMigrate(
     }
     throw new UnikError("io", `cannot write ${targetShown}: ${(e as Error).message}`);
   }
-  io.out(`Wrote ${targetShown} from ${shown}.\n`);
+  notice(io, `Wrote ${targetShown} from ${shown}.\n`, "out");
   if (errors.length > 0) {
-    io.out(`${errors.length} part(s) were not translated: rewrite the untranslated(...) calls.\n`);
+    notice(
+      io,
+      `${errors.length} part(s) were not translated: rewrite the untranslated(...) calls.\n`,
+      "out",
+    );
   }
   if (options.configure === false) return errors.length > 0 ? EXIT_CODES.config : 0;
   const contextText = await Deno.readTextFile(join(dir, "mirage", "context")).catch(() =>
@@ -97,7 +102,7 @@ export async function runMigrate(
     ...(mirageTarget ? ["-t", mirageTarget] : []),
   ];
   const from = mirageTarget ? " (the target of mirage/context)" : "";
-  io.out(`Configuring it: unik configure${args.map((a) => ` ${a}`).join("")}${from}\n`);
+  notice(io, `Configuring it: unik configure${args.map((a) => ` ${a}`).join("")}${from}\n`, "out");
   const code = await configure(cwd, args);
   if (code !== 0) {
     io.err(`${targetShown} was written, but configuring it failed (exit ${code}).\n`);

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { notice } from "../cli/output.ts";
 import { join } from "node:path";
 import { semver } from "../deps/semver.ts";
 import { pluginError } from "../errors.ts";
@@ -31,6 +32,10 @@ import {
   WITHHELD_FILE,
 } from "../plugins/approval.ts";
 
+/** What a command that changes unik.lock did (on standard output; nothing under -q). */
+function say(ctx: PluginContext, text: string): void {
+  notice(ctx.io, text, "out");
+}
 /** What every plugin subcommand needs. */
 export interface PluginContext {
   /** The project root. */
@@ -123,7 +128,8 @@ export async function pluginAdd(ctx: PluginContext, request: string): Promise<vo
   const { name, range } = parsePluginRequest(request);
   const chosen = choose(await registryVersions(ctx), name, range);
   if (isStandardPlugin(chosen.url)) {
-    ctx.io.out(
+    say(
+      ctx,
       `${name} is a standard plugin, part of unik: nothing to download or lock.\n` +
         `Use it with: import { ... } from "${chosen.url}";\n`,
     );
@@ -132,14 +138,15 @@ export async function pluginAdd(ctx: PluginContext, request: string): Promise<vo
   const lock = await readLock(ctx.root);
   const current = lock.plugins[chosen.url];
   if (current && current.integrity === chosen.integrity) {
-    ctx.io.out(`${name} ${chosen.version} is already in ${LOCK_FILE}\n`);
+    say(ctx, `${name} ${chosen.version} is already in ${LOCK_FILE}\n`);
     return;
   }
   refuseFrozen(ctx, `add ${name}`);
   const { lock: next, previous } = await lockVersion(ctx, lock, chosen);
   await writeLock(ctx.root, next, ctx.io.fs);
   const was = previous?.version ? ` (was ${previous.version})` : "";
-  ctx.io.out(
+  say(
+    ctx,
     `Added ${name} ${chosen.version}${was} to ${LOCK_FILE}: ${chosen.integrity}\n` +
       `Use it in config.ts with: import { ... } from "${chosen.url}";\n`,
   );
@@ -175,9 +182,10 @@ export async function pluginRemove(
   await writeLock(ctx.root, { version: 1, plugins }, ctx.io.fs);
   const imported = configSource ? pluginImports(configSource.text, configSource.url) : [];
   for (const [url, p] of gone) {
-    ctx.io.out(`Removed ${p.name ?? url} from ${LOCK_FILE}\n`);
+    say(ctx, `Removed ${p.name ?? url} from ${LOCK_FILE}\n`);
     if (imported.includes(url)) {
-      ctx.io.err(
+      notice(
+        ctx.io,
         `warning: config.ts still imports ${url}; the next configure will lock it again\n`,
       );
     }
@@ -205,15 +213,16 @@ export async function pluginAllow(ctx: PluginContext, names: readonly string[]):
     plugins[url] = { ...p, allowBuild: p.integrity };
     const label = p.name ? `${p.name} ${p.version}` : url;
     const mine = await withheldFor(ctx.root, url, p.integrity);
-    ctx.io.out(`Allowed the build contributions of ${label} for ${p.integrity}\n`);
-    ctx.io.out(
+    say(ctx, `Allowed the build contributions of ${label} for ${p.integrity}\n`);
+    say(
+      ctx,
       mine.length === 0
         ? "  (the last configure withheld nothing waiting for it)\n"
         : `  The last configure withheld, waiting for it:\n${mine.map(showRecord).join("")}`,
     );
   }
   await writeLock(ctx.root, { version: 1, plugins }, ctx.io.fs);
-  ctx.io.out("Run unik configure (or unik build) to write them.\n");
+  say(ctx, "Run unik configure (or unik build) to write them.\n");
 }
 
 /** The withheld records waiting for the approval of the plugin `url` at `integrity`. */
@@ -316,7 +325,7 @@ export async function pluginUpdate(ctx: PluginContext, names: readonly string[])
   let lock = await readLock(ctx.root);
   const targets = selected(lock, names);
   if (targets.length === 0) {
-    ctx.io.out(`no plugin in ${LOCK_FILE}\n`);
+    say(ctx, `no plugin in ${LOCK_FILE}\n`);
     return;
   }
   refuseFrozen(ctx, "update plugins");
@@ -325,11 +334,11 @@ export async function pluginUpdate(ctx: PluginContext, names: readonly string[])
     if (p.name) {
       const chosen = choose(registry, p.name, "*");
       if (chosen.url === url && chosen.integrity === p.integrity) {
-        ctx.io.out(`${p.name} ${p.version} is up to date\n`);
+        say(ctx, `${p.name} ${p.version} is up to date\n`);
         continue;
       }
       lock = (await lockVersion(ctx, lock, chosen)).lock;
-      ctx.io.out(`Updated ${p.name} ${p.version} -> ${chosen.version}\n`);
+      say(ctx, `Updated ${p.name} ${p.version} -> ${chosen.version}\n`);
       continue;
     }
     const resolved = await resolvePlugin(
@@ -338,7 +347,7 @@ export async function pluginUpdate(ctx: PluginContext, names: readonly string[])
       pluginSources(ctx.io.env, ctx.root, ctx.fetch),
     );
     if (resolved.integrity === p.integrity) {
-      ctx.io.out(`${url} is unchanged\n`);
+      say(ctx, `${url} is unchanged\n`);
       continue;
     }
     lock = {
@@ -348,7 +357,7 @@ export async function pluginUpdate(ctx: PluginContext, names: readonly string[])
         [url]: { integrity: resolved.integrity, modules: resolved.modules },
       },
     };
-    ctx.io.out(`Updated ${url}: ${p.integrity} -> ${resolved.integrity}\n`);
+    say(ctx, `Updated ${url}: ${p.integrity} -> ${resolved.integrity}\n`);
   }
   await writeLock(ctx.root, lock, ctx.io.fs);
 }

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { notice } from "../cli/output.ts";
 import { isAbsolute, join } from "node:path";
 import { configError, UnikError, usageError } from "../errors.ts";
 import type { CliIO } from "../cli/io.ts";
@@ -199,15 +200,15 @@ export async function runRun(
     for (const [path, contents] of started.files ?? []) await Deno.writeTextFile(path, contents);
     if (options.print) {
       keepScratch = (started.files?.size ?? 0) > 0;
-      for (const path of started.files?.keys() ?? []) io.err(`• wrote ${path}\n`);
+      for (const path of started.files?.keys() ?? []) notice(io, `• wrote ${path}\n`);
       io.out(`${cdPrefix(started, paths.root)}${showCommand(started.command)}\n`);
       return 0;
     }
-    if (started.note) io.err(`• ${started.note}\n`);
-    io.err(`• start ${configured.artifact}\n`);
+    if (started.note) notice(io, `• ${started.note}\n`);
+    notice(io, `• start ${configured.artifact}\n`);
     const code = await runAttached(started.command);
     const mapped = started.exitCode?.(code) ?? { code };
-    if (mapped.meaning) io.err(`• ${mapped.meaning}\n`);
+    if (mapped.meaning) notice(io, `• ${mapped.meaning}\n`);
     return mapped.code;
   } finally {
     if (!keepScratch) await Deno.remove(scratch, { recursive: true }).catch(() => {});

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { traced } from "../cli/output.ts";
 import { join } from "node:path";
 import { UnikError } from "../errors.ts";
 import { type ProgressSink, StepProgress } from "./progress.ts";
@@ -150,7 +151,7 @@ export async function runAttached(c: Command): Promise<number> {
       stderr: "inherit",
       signal: controller.signal,
     }).spawn();
-    return (await child.status).code;
+    return (await traced(showCommand(c), () => child.status)).code;
   } finally {
     running.delete(controller);
   }
@@ -176,13 +177,17 @@ export async function capture(
   args: readonly string[],
   cwd?: string,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = await new Deno.Command(tool, {
-    args: [...args],
-    cwd,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
+  const out = await traced(
+    showCommand({ tool, args, cwd: cwd ?? "." }),
+    () =>
+      new Deno.Command(tool, {
+        args: [...args],
+        cwd,
+        stdin: "null",
+        stdout: "piped",
+        stderr: "piped",
+      }).output(),
+  );
   const dec = new TextDecoder();
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }

@@ -1,10 +1,15 @@
 /**
- * How a running step shows itself. On a terminal (and without NO_COLOR) one status line is
- * redrawn in place: the step, its elapsed time and the tool's latest line. Elsewhere (a pipe, a
- * CI log, NO_COLOR) every line of the tool's output is printed as it comes, prefixed with the
- * step's label, so that a long `opam monorepo pull` is never silent.
+ * How a running step shows itself. On a terminal with colours on (`--color=auto` without
+ * NO_COLOR, or `--color=always`) one status line is redrawn in place: the step, its elapsed
+ * time and the tool's latest line. Elsewhere (a pipe, a CI log, `--color=never`, NO_COLOR)
+ * every line of the tool's output is printed as it comes, prefixed with the step's label, so
+ * that a long `opam monorepo pull` is never silent; in colour only when colours are on. With
+ * `-q` nothing is shown (a failure is still reported, as an error).
  * @module
  */
+
+import type { CliIO } from "../cli/io.ts";
+import { colorEnabled, NORMAL, paint, shows } from "../cli/output.ts";
 
 /** Where a step's progress goes. */
 export interface ProgressSink {
@@ -14,6 +19,24 @@ export interface ProgressSink {
   readonly live: boolean;
   /** The terminal's width, for the status line. */
   readonly columns: number;
+  /** Whether the progress may be coloured (absent: no colour). */
+  readonly color?: boolean;
+}
+
+/**
+ * The progress sink of a command: standard error, live on a colour terminal, silent under
+ * `-q`. Without an output style (a caller that parsed no command line) colours follow
+ * `--color=auto`.
+ */
+export function progressSinkFor(io: CliIO): ProgressSink {
+  const quiet = !shows(io, NORMAL);
+  const color = io.style ? io.style.color : colorEnabled("auto", io);
+  return {
+    write: quiet ? () => {} : io.err,
+    live: !quiet && io.terminal !== undefined && color,
+    columns: io.terminal?.columns ?? 80,
+    color,
+  };
 }
 
 // deno-lint-ignore no-control-regex
@@ -76,12 +99,16 @@ export class StepProgress {
     if (line === "") return;
     this.#latest = line;
     if (this.sink.live) this.#draw();
-    else this.sink.write(`  [${this.label}] ${line}\n`);
+    else {this.sink.write(
+        `  ${paint(this.sink.color ?? false, "dim", `[${this.label}]`)} ${line}\n`,
+      );}
   }
 
   #draw(): void {
     const line = statusLine(this.title, this.seconds, this.#latest, this.sink.columns);
-    this.sink.write(`\r\x1b[2K${line}`);
+    // Painted after cutting, so that the escape sequences never count towards the width.
+    const shown = this.sink.color ? line.replace(/^• /, `${paint(true, "cyan", "•")} `) : line;
+    this.sink.write(`\r\x1b[2K${shown}`);
   }
 
   /** Stops the status line (and prints the last partial line of output). */
