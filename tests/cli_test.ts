@@ -23,11 +23,12 @@ Deno.test("no command, --help and help print the main help listing commands", as
   }
 });
 
-Deno.test("help topics lists the commands", async () => {
+Deno.test("help topics lists the commands, then the devices and targets topics", async () => {
   const r = await unik(Deno.cwd(), ["help", "topics"]);
   assert.equal(
     r.stdout,
-    "init configure query describe build run clean check migrate plugin help\n",
+    "init configure query describe build run clean check migrate plugin help " +
+      "devices device targets\n",
   );
 });
 
@@ -90,7 +91,7 @@ Deno.test("a bad key value and an unknown option are usage errors", async () => 
   );
   const unknown = await unik(dir, ["configure", "--nope"]);
   assert.equal(unknown.code, 2);
-  assert.match(unknown.stderr, /Unknown arguments/);
+  assert.match(unknown.stderr, /^unik: unknown option '--nope'\n/);
   assert.equal((await snapshot(dir)).size, 1);
 });
 
@@ -199,10 +200,10 @@ Deno.test("describe prints name and keys; -v adds libraries and packages", async
 
 Deno.test("describe --dot keeps unresolved choices, --eval resolves them", async () => {
   const dir = await copyOf("tests/fixtures/configs/keys");
-  const partial = await unik(dir, ["describe", "--dot"]);
+  const partial = await unik(dir, ["describe", "--dot", "-o", "-"]);
   assert.match(partial.stdout, /^digraph G \{/);
   assert.match(partial.stdout, /label="If\\nfast"/);
-  const full = await unik(dir, ["describe", "--dot", "--eval"]);
+  const full = await unik(dir, ["describe", "--dot", "--eval", "-o", "-"]);
   assert.doesNotMatch(full.stdout, /label="If/);
   assert.match(full.stdout, /slow_store__\d+\\nSlow_store/);
   await unik(dir, ["describe", "--dot", "-o", "graph.dot"]);
@@ -274,4 +275,20 @@ Deno.test("an unknown command is a usage error", async () => {
   const r = await unik(Deno.cwd(), ["build-it"]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /unknown command 'build-it'/);
+});
+
+Deno.test("the README starts with the demo and test commands and links nothing outside the repository", async () => {
+  const readme = await Deno.readTextFile(new URL("../README.md", import.meta.url));
+  assert.ok(
+    readme.startsWith(
+      "# unik\n\n```sh\nnpx -y deno@2.9.6 task demo\nnpx -y deno@2.9.6 task test\n```\n",
+    ),
+  );
+  assert.doesNotMatch(readme, /\.\.\/shared|\]\(\.\.\//, "no path above the repository");
+  for (const option of ["--quiet", "--verbose", "--verbosity", "--color", "--dot-command"]) {
+    assert.ok(readme.includes(option), `the README documents ${option}`);
+  }
+  for (const topic of ["unik help devices", "unik help device NAME", "unik help targets"]) {
+    assert.ok(readme.includes(topic), `the README documents ${topic}`);
+  }
 });

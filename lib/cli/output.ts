@@ -61,17 +61,17 @@ export function debug(io: CliIO, text: string): void {
   if (shows(io, DEBUG)) io.err(`${paint(io, "dim", `unik: [debug] ${text}`)}\n`);
 }
 
-const SGR = {
+/** A colour or emphasis of {@link paint}. */
+export type Paint = "red" | "green" | "yellow" | "cyan" | "bold" | "dim";
+
+const SGR: Readonly<Record<Paint, string>> = {
   red: "31",
   green: "32",
   yellow: "33",
   cyan: "36",
   bold: "1",
   dim: "2",
-} as const;
-
-/** A colour or emphasis of {@link paint}. */
-export type Paint = keyof typeof SGR;
+};
 
 /** `text` in `how` when colours are on (each line on its own, so that none bleeds). */
 export function paint(io: Pick<CliIO, "style"> | boolean, how: Paint, text: string): string {

@@ -38,11 +38,11 @@ export function nearest(word: string, candidates: Iterable<string>): string[] {
     if (prefixed.length > 0) return prefixed;
   }
   const limit = Math.max(1, Math.floor(word.length / 3));
-  let best = limit + 1;
+  let best = limit;
   let found: string[] = [];
   for (const c of all) {
     const d = editDistance(lower, c.toLowerCase());
-    if (d < best) [best, found] = [d, [c]];
+    if (d < best || (d === best && found.length === 0)) [best, found] = [d, [c]];
     else if (d === best) found.push(c);
   }
   return found;
