@@ -84,3 +84,13 @@ Deno.test("an unknown help topic or device suggests the nearest one", async () =
     /no standard device is named 'blockOfFil', did you mean 'blockOfFile'/,
   );
 });
+
+Deno.test("an unknown query INFO suggests the nearest one", async () => {
+  const dir = await copyOf("examples/hello");
+  const r = await unik(dir, ["query", "nmae"]);
+  assert.equal(r.code, 2);
+  assert.match(
+    r.stderr,
+    /invalid value 'nmae' for INFO, did you mean 'name'\? expected one of name, /,
+  );
+});

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { didYouMean } from "../cli/suggest.ts";
 import { showPackage } from "../dsl/package.ts";
 import { usageError } from "../errors.ts";
 import type { CliIO } from "../cli/io.ts";
@@ -40,7 +41,9 @@ export function resolveInfo(word: string): QueryInfo {
   const expected = `one of ${QUERY_INFOS.join(", ")}`;
   throw usageError(
     matches.length === 0
-      ? `invalid value '${word}' for INFO, expected ${expected}`
+      ? `invalid value '${word}' for INFO${
+        didYouMean(word, QUERY_INFOS) || ","
+      } expected ${expected}`
       : `ambiguous value '${word}' for INFO: ${matches.join(", ")}`,
   );
 }
