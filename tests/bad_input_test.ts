@@ -402,7 +402,7 @@ export default register("x", [apply(main("App.Make", fn(job, job, job)), a, b)])
     files: { "config.ts": OK },
     args: ["help", "cooking"],
     code: USAGE,
-    message: /unknown help topic cooking/,
+    message: /unknown help topic 'cooking'/,
   },
   {
     name: "a malformed --extra-repos",

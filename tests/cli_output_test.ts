@@ -195,9 +195,16 @@ Deno.test("build progress is coloured only when colours are on, and live only on
   const coloured = sinkIO({ verbosity: NORMAL, color: true });
   new StepProgress(progressSinkFor(coloured.io), "pull", "pull").output("fetching lwt\n");
   assert.deepEqual(coloured.written, ["  \x1b[2m[pull]\x1b[0m fetching lwt\n"]);
-  assert.equal(
-    progressSinkFor(sinkIO({ verbosity: NORMAL, color: true }, { columns: 80 }).io).live,
-    true,
+  const live = sinkIO({ verbosity: NORMAL, color: true }, { columns: 80 });
+  const liveSink = progressSinkFor(live.io);
+  assert.equal(liveSink.live, true);
+  const p = new StepProgress(liveSink, "pull", "pull");
+  p.output("fetching lwt\n");
+  p.finish();
+  assert.ok(
+    // deno-lint-ignore no-control-regex
+    live.written.some((t) => /• pull \d+\.\ds │ \x1b\[2mfetching lwt\x1b\[0m$/.test(t)),
+    "the tool's line dimmed on the status line",
   );
 });
 

@@ -106,8 +106,11 @@ export class StepProgress {
 
   #draw(): void {
     const line = statusLine(this.title, this.seconds, this.#latest, this.sink.columns);
-    // Painted after cutting, so that the escape sequences never count towards the width.
-    const shown = this.sink.color ? line.replace(/^• /, `${paint(true, "cyan", "•")} `) : line;
+    // The tool's line is dimmed, painted after cutting so that escapes never count as width.
+    const at = line.indexOf(" │ ");
+    const shown = this.sink.color && at >= 0
+      ? `${line.slice(0, at + 3)}${paint(true, "dim", line.slice(at + 3))}`
+      : line;
     this.sink.write(`\r\x1b[2K${shown}`);
   }
 
