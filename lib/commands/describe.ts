@@ -66,7 +66,7 @@ export async function runDescribe(
     prepared.request,
     options,
   );
-  if (withheld.length > 0 && options.verbose) await noteWithheld(withheld, io);
+  if (withheld.length > 0 && shows(io, VERBOSE)) await noteWithheld(withheld, io);
   io.out(describeText({
     name: session.loaded.name,
     output: prepared.request.output,

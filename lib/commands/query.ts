@@ -5,6 +5,7 @@
  */
 
 import { didYouMean } from "../cli/suggest.ts";
+import { notice } from "../cli/output.ts";
 import { showPackage } from "../dsl/package.ts";
 import { usageError } from "../errors.ts";
 import type { CliIO } from "../cli/io.ts";
@@ -82,7 +83,8 @@ export async function runQuery(
  */
 export async function noteWithheld(withheld: readonly Withheld[], io: CliIO): Promise<void> {
   const { showWithheld } = await import("../plugins/approval.ts");
-  io.err(
+  notice(
+    io,
     "note: as configure writes it: not included, waiting for approval (third-party build " +
       `contributions run on this machine at build time):\n${showWithheld(withheld)}`,
   );
