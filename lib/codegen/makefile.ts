@@ -47,70 +47,102 @@ function checkMakefileInput(input: MakefileInput): void {
 const MONOREPO = 'env OPAMVAR_monorepo="opam-monorepo" $(OPAM) monorepo';
 const LOCKFILE = "$(MIRAGE_DIR)/$(UNIKERNEL_NAME).opam.locked";
 
-/** Generates the Makefile (without header). */
+/** `repo-add` and `repo-rm`: each ends with its last recipe line's newline. */
+function repoRules(repos: readonly (readonly [string, string])[]): string[] {
+  const names = repos.map(([n]) => n).join(", ");
+  const rule = (lines: string[]) => lines.map((l) => `${l}\n`).join("");
+  return [
+    rule([
+      "repo-add:",
+      `\t@printf "\\033[2musing overlay repository mirage: [${names}] \\033[0m\\n"`,
+      ...repos.map(([n, u]) => `\t$(OPAM) repo add ${n} ${u} || $(OPAM) repo set-url ${n} ${u}`),
+    ]),
+    rule([
+      "repo-rm:",
+      `\t@printf "\\033[2mremoving overlay repository [${names}]\\033[0m\\n"`,
+      ...repos.map(([n, u]) => `\t$(OPAM) repo remove ${n} ${u}`),
+    ]),
+  ];
+}
+
+/**
+ * `depext-lockfile`, which starts with a newline of its own. Its echo has no `@` (make shows
+ * the command too), as in mirage 4.9.
+ */
+const DEPEXT_RULE = `\ndepext-lockfile: ${LOCKFILE}\n` +
+  '\techo " ↳ install external dependencies for monorepo"\n' +
+  `\t${MONOREPO} depext -y -l $<\n`;
+
+/**
+ * The optional rules after `.PHONY` (overlay repositories, depext), spaced as mirage 4.9 spaces
+ * them (rules joined by a blank line, each ending with a newline of its own), so that the
+ * Makefile reads line for line like mirage's.
+ */
+function optionalRules(input: MakefileInput): string {
+  const rules = [
+    ...(input.extraRepos.length ? repoRules(input.extraRepos) : []),
+    ...(input.depext ? [DEPEXT_RULE] : []),
+  ];
+  return rules.length ? `\n\n${rules.join("\n\n")}` : "";
+}
+
+/**
+ * Generates the Makefile (without header): mirage 4.9's, with `unik clean`, the real artifact
+ * name (mirage 4.9 names `dist/<name>` for every target) and `unik run` in the last message.
+ */
 export function generateMakefile(input: MakefileInput): string {
   checkMakefileInput(input);
   const unik = makeRecipeCommand(input.command ?? ["unik"]);
   const repos = input.extraRepos;
-  const names = repos.map(([n]) => n).join(", ");
   const phony = ["all", "lock", "install-switch", "pull", "clean", "depend", "depends", "build"];
   if (repos.length) phony.push("repo-add", "repo-rm");
   if (input.depext) phony.push("depext-lockfile");
-  const blocks: string[] = [
-    [
-      "-include Makefile.user",
-      `BUILD_DIR = ${input.buildDir}`,
-      `MIRAGE_DIR = ${input.mirageDir}`,
-      `UNIKERNEL_NAME = ${input.opamName}`,
-      "OPAM = opam",
-    ].join("\n"),
-    "all::\n\t@$(MAKE) --no-print-directory depends\n\t@$(MAKE) --no-print-directory build",
+  const head = [
+    "-include Makefile.user",
+    `BUILD_DIR = ${input.buildDir}`,
+    `MIRAGE_DIR = ${input.mirageDir}`,
+    `UNIKERNEL_NAME = ${input.opamName}`,
+    "OPAM = opam",
+    "",
+    "all::",
+    "\t@$(MAKE) --no-print-directory depends",
+    "\t@$(MAKE) --no-print-directory build",
+    "",
     `.PHONY: ${phony.join(" ")}`,
-  ];
-  if (repos.length) {
-    blocks.push(
-      [
-        "repo-add:",
-        `\t@printf "\\033[2musing overlay repository mirage: [${names}] \\033[0m\\n"`,
-        ...repos.map(([n, u]) => `\t$(OPAM) repo add ${n} ${u} || $(OPAM) repo set-url ${n} ${u}`),
-      ].join("\n"),
-      [
-        "repo-rm:",
-        `\t@printf "\\033[2mremoving overlay repository [${names}]\\033[0m\\n"`,
-        ...repos.map(([n, u]) => `\t$(OPAM) repo remove ${n} ${u}`),
-      ].join("\n"),
-    );
-  }
-  if (input.depext) {
-    blocks.push(
-      `depext-lockfile: ${LOCKFILE}\n` +
-        '\t@echo " ↳ install external dependencies for monorepo"\n' +
-        `\t${MONOREPO} depext -y -l $<`,
-    );
-  }
+  ].join("\n");
   const lock = `@${MONOREPO} lock --require-cross-compile --build-only $(UNIKERNEL_NAME) -l $@ ` +
     "--ocaml-version $(shell ocamlc --version)";
-  blocks.push(
+  const blocks: string[] = [
     [
       `${LOCKFILE}: $(MIRAGE_DIR)/$(UNIKERNEL_NAME).opam`,
       ...(repos.length ? ["\t@$(MAKE) -s repo-add"] : []),
       '\t@echo " ↳ generate lockfile for monorepo dependencies"',
       repos.length ? `\t${lock}; (ret=$$?; $(MAKE) -s repo-rm && exit $$ret)` : `\t${lock}`,
     ].join("\n"),
-    `lock::\n\t@$(MAKE) -B ${LOCKFILE}`,
-    `pull:: ${LOCKFILE}\n` +
-      '\t@echo " ↳ fetch monorepo dependencies in the duniverse folder"\n' +
+    [
+      "lock::",
+      `\t@$(MAKE) -B ${LOCKFILE}`,
+      "\t@echo \"The lock file has been generated. Run 'make pull' to retrieve the sources, " +
+      "or 'make install-switch' to install the host dependencies.\"",
+    ].join("\n"),
+    [
+      `pull:: ${LOCKFILE}`,
+      '\t@echo " ↳ fetch monorepo dependencies in the duniverse folder"',
       `\t@${MONOREPO} pull -l $< -r $(abspath $(BUILD_DIR))`,
+      '\t@echo "The sources have been pulled to the duniverse folder. ' +
+      "Run 'make build' to build the unikernel.\"",
+    ].join("\n"),
     [
       "install-switch:: $(MIRAGE_DIR)/$(UNIKERNEL_NAME).opam",
       '\t@echo " ↳ opam install switch dependencies"',
       `\t@$(OPAM) install $< --deps-only --yes${input.depext ? "" : " --no-depexts"}`,
       ...(input.depext ? ["\t@$(MAKE) -s depext-lockfile"] : []),
+      "\t@echo \"The dependencies have been installed. Run 'make build' to build the unikernel.\"",
     ].join("\n"),
     "depends depend::\n" +
-      "\t@$(MAKE) --no-print-directory lock\n" +
-      "\t@$(MAKE) --no-print-directory install-switch\n" +
-      "\t@$(MAKE) --no-print-directory pull",
+    "\t@$(MAKE) --no-print-directory lock\n" +
+    "\t@$(MAKE) --no-print-directory install-switch\n" +
+    "\t@$(MAKE) --no-print-directory pull",
     [
       "build::",
       "\tdune build --profile release --root . $(BUILD_DIR)dist",
@@ -118,6 +150,6 @@ export function generateMakefile(input: MakefileInput): string {
       "\t@echo \"Run it with 'unik run', or with solo5-hvt, solo5-spt, xl, ...\"",
     ].join("\n"),
     `clean::\n\t${unik} clean`,
-  );
-  return blocks.join("\n\n") + "\n";
+  ];
+  return `${head}${optionalRules(input)}\n\n${blocks.join("\n\n")}\n`;
 }
