@@ -143,14 +143,21 @@ export function ccmBlock(
     "options",
     optionsOf({ nonceLen: NUMBER }),
   ]]);
-  const nonce = options.nonceLen === undefined ? "None" : `(Some ${options.nonceLen})`;
+  // Printed as mirage 4.9 prints it: an OCaml option in parentheses, `(None)` or `(Some 12)`.
+  const nonce = options.nonceLen === undefined ? "(None)" : `(Some ${options.nonceLen})`;
   const functor = impl("Block_ccm.Make", fn(block, block), {
     packages: [pkg("mirage-block-ccm", { min: "2.0.0", max: "3.0.0" })],
     runtimeArgs: [keyArg],
+    // mirage 4.9's connect expression, line for line (indented relative to its first line).
     connect: (_i, m, [b, k]) =>
       [
         `let key = ${k} in`,
-        'let key = if String.length key >= 2 && String.sub key 0 2 = "0x" then String.sub key 2 (String.length key - 2) else key in',
+        "let key =",
+        '  if String.length key >= 2 && String.(equal "0x" (sub key 0 2)) then',
+        "    String.sub key 2 (String.length key - 2)",
+        "  else",
+        "    key",
+        "in",
         `${m}.connect ?nonce_len:${nonce} ~key:(Cstruct.of_hex key) ${b}`,
       ].join("\n"),
   });

@@ -1,7 +1,11 @@
 // The generated files read as mirage 4.9's: the Makefile's messages and layout, the order of
 // the devices' dune rules and installed files, and the text of connect code taken from mirage.
 import assert from "node:assert/strict";
+import { join } from "node:path";
+import { apply, block, fn, job, main, runtimeArg } from "unik";
 import { generateMakefile, type MakefileInput } from "../lib/codegen/makefile.ts";
+import { ccmBlock, ramdisk } from "../plugins/block.ts";
+import { configureJobs, ocamlParses } from "./helpers.ts";
 
 const makefileInput: MakefileInput = {
   buildDir: "./",
@@ -85,4 +89,23 @@ Deno.test("make build names the artifact as built, with its target's extension",
       '\t@echo "Your unikernel binary is now ready in $(BUILD_DIR)dist/hello.hvt"',
     ),
   );
+});
+
+Deno.test("ccm_block's connect code is mirage 4.9's expression: ?nonce_len:(None), String.(equal ...)", async () => {
+  const app = main("App.Make", fn(block, job));
+  const key = runtimeArg<string>("Unikernel.key");
+  const mainMl = configureJobs([apply(app, ccmBlock(key, ramdisk("rd")))], "unix")
+    .queries["main.ml"];
+  assert.match(
+    mainMl,
+    /^ {4}if String\.length key >= 2 && String\.\(equal "0x" \(sub key 0 2\)\) then$/m,
+  );
+  assert.match(mainMl, /^ {6}String\.sub key 2 \(String\.length key - 2\)$/m);
+  assert.match(
+    mainMl,
+    /\.connect \?nonce_len:\(None\) ~key:\(Cstruct\.of_hex key\) _ramdisk__\d+$/m,
+  );
+  const dir = await Deno.makeTempDir();
+  await Deno.writeTextFile(join(dir, "main.ml"), mainMl);
+  assert.equal(await ocamlParses(join(dir, "main.ml")), undefined);
 });
