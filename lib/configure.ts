@@ -15,7 +15,7 @@ import { findTarget, TARGET_NAMES } from "../targets/mod.ts";
 import { collectLibraries, collectPackages, collectRuntimeArgs } from "./graph/collect.ts";
 import { opamify } from "./graph/naming.ts";
 import {
-  duneOrder,
+  contributionOrder,
   type Graph,
   type GraphNode,
   resolveGraph,
@@ -24,6 +24,7 @@ import {
 import { generateMainMl } from "./codegen/main_ml.ts";
 import { checkInstall, checkPackage, generateOpam } from "./codegen/opam.ts";
 import { generateMakefile } from "./codegen/makefile.ts";
+import { mergeInstalls } from "./codegen/install.ts";
 import {
   checkStanzaText,
   generateDistDune,
@@ -253,7 +254,7 @@ export interface Evaluation {
       readonly definedIn?: string;
     }
   )[];
-  /** Files the devices install. */
+  /** Files the devices install, in contribution order. */
   readonly installs: readonly {
     readonly bin: readonly (readonly [string, string])[];
     readonly etc: readonly string[];
@@ -299,7 +300,8 @@ export function evaluateConfiguration(
     showFile,
   });
   type Stanza = Evaluation["stanzas"][number];
-  const stanzas = duneOrder(graph).flatMap((node): Stanza[] =>
+  const contributors = contributionOrder(graph);
+  const stanzas = contributors.flatMap((node): Stanza[] =>
     node === graph.root ? [{ kind: "target" }] : (node.device.options.dune?.(info) ?? [])
       .map((text) => ({
         kind: "device",
@@ -309,7 +311,7 @@ export function evaluateConfiguration(
       }))
   );
   const installs: Evaluation["installs"][number][] = [];
-  for (const node of graph.nodes) {
+  for (const node of contributors) {
     const extra = node.device.options.install?.(info);
     if (extra) {
       installs.push({
@@ -478,11 +480,8 @@ export function generateConfiguration(
   const stanzas = evaluation.stanzas.flatMap((s) =>
     s.kind === "target" ? target.dune(targetInfo) : [s.text]
   );
-  const install = target.install(targetInfo);
-  for (const extra of evaluation.installs) {
-    install.bin.push(...extra.bin.map(([a, b]) => [a, b] as [string, string]));
-    install.etc.push(...extra.etc);
-  }
+  // The target's install is the root's contribution, which comes first.
+  const install = mergeInstalls([target.install(targetInfo), ...evaluation.installs]);
   const src = evaluation.src === "auto"
     ? request.autoSrc
     : evaluation.src === "none"

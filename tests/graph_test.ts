@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { apply, fn, ifImpl, impl, job, key, kvRo, main, noop, register, typ, value } from "unik";
 import { keyContext, type KeyValue } from "../lib/dsl/key.ts";
 import { projectRoot } from "../lib/project.ts";
-import { duneOrder, resolveGraph, visitOrder } from "../lib/graph/resolve.ts";
+import { contributionOrder, resolveGraph, visitOrder } from "../lib/graph/resolve.ts";
 import { moduleNameOf, niceName, varName } from "../lib/graph/naming.ts";
 import { collectKeys } from "../lib/graph/collect.ts";
 import type { Registration } from "../lib/register.ts";
@@ -100,7 +100,7 @@ Deno.test("main.ml visits extra deps before arguments; dune stanzas come root fi
   const visit = visitOrder(g).map((n) => n.device.moduleName);
   assert.ok(visit.indexOf("Extra") < visit.indexOf("Arg"));
   assert.equal(visit[visit.length - 1], "Mirage_runtime");
-  const dune = duneOrder(g);
+  const dune = contributionOrder(g);
   assert.equal(dune[0], g.root);
   assert.deepEqual(dune.slice(-3).map((n) => n.device.moduleName), ["App.Make", "Arg", "Extra"]);
 });

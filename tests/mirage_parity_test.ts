@@ -2,9 +2,11 @@
 // the devices' dune rules and installed files, and the text of connect code taken from mirage.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { apply, block, fn, job, main, runtimeArg } from "unik";
+import { apply, block, fn, job, kvRo, main, runtimeArg } from "unik";
 import { generateMakefile, type MakefileInput } from "../lib/codegen/makefile.ts";
+import { compareBytes, mergeInstalls } from "../lib/codegen/install.ts";
 import { ccmBlock, ramdisk } from "../plugins/block.ts";
+import { crunch, docteur } from "../plugins/kv.ts";
 import { configureJobs, ocamlParses } from "./helpers.ts";
 
 const makefileInput: MakefileInput = {
@@ -89,6 +91,48 @@ Deno.test("make build names the artifact as built, with its target's extension",
       '\t@echo "Your unikernel binary is now ready in $(BUILD_DIR)dist/hello.hvt"',
     ),
   );
+});
+
+Deno.test("two crunch stores: their dune rules come in argument order, as mirage 4.9 collects them", () => {
+  const app = main("Unikernel.Make", fn(kvRo, kvRo, job));
+  const dune = configureJobs([apply(app, crunch("certificates"), crunch("keys"))], "unix")
+    .queries["dune.build"];
+  const first = dune.indexOf("(run ocaml-crunch -o Static_certificates.ml certificates)");
+  const second = dune.indexOf("(run ocaml-crunch -o Static_keys.ml keys)");
+  assert.ok(first >= 0 && second >= 0, dune);
+  assert.ok(first < second, dune);
+});
+
+Deno.test("docteur on xen: disk.img is installed before the xl files (etc files are sorted)", () => {
+  const app = main("Unikernel.Make", fn(kvRo, job));
+  const c = configureJobs([apply(app, docteur("relativize://data"))], "xen");
+  const installs = c.queries.opam.split("\n").filter((l) => l.includes('"cp"'));
+  assert.deepEqual(installs, [
+    '  [ "cp" "dist/t.xen" "%{bin}%/t.xen" ]',
+    '  [ "cp" "dist/disk.img" "%{etc}%" ]',
+    '  [ "cp" "dist/t.xl" "%{etc}%" ]',
+    '  [ "cp" "dist/t.xl.in" "%{etc}%" ]',
+  ]);
+  const targets = [...c.queries["dune.dist"].matchAll(/\(target (\S+)\)/g)].map((m) => m[1]);
+  assert.deepEqual(targets, ["t.xen", "disk.img", "t.xl", "t.xl.in"]);
+});
+
+Deno.test("installs merge as mirage's Install.union: binaries in order, etc files a sorted set", () => {
+  const merged = mergeInstalls([
+    { bin: [["app.hvt", "app.hvt"]], etc: ["app.xl", "app.xl.in"] },
+    { bin: [["tool", "tool"]], etc: ["disk.img", "app.xl"] },
+    { bin: [], etc: ["Zeta", "zeta", "éa"] },
+  ]);
+  assert.deepEqual(merged.bin, [["app.hvt", "app.hvt"], ["tool", "tool"]]);
+  assert.deepEqual(merged.etc, ["Zeta", "app.xl", "app.xl.in", "disk.img", "zeta", "éa"]);
+});
+
+Deno.test("etc files are ordered by their bytes, as OCaml's String.compare orders them", () => {
+  // U+FF21 (3 UTF-8 bytes, EF BC A1) sorts before U+1F600 (F0 ...) by bytes; UTF-16 code
+  // units would put the emoji's surrogate (D83D) first.
+  assert.ok(compareBytes("\uff21", "\u{1f600}") < 0);
+  assert.ok(compareBytes("a", "ab") < 0 && compareBytes("b", "ab") > 0);
+  assert.equal(compareBytes("same", "same"), 0);
 });
 
 Deno.test("ccm_block's connect code is mirage 4.9's expression: ?nonce_len:(None), String.(equal ...)", async () => {

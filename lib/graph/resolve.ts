@@ -147,11 +147,16 @@ export function visitOrder(graph: Graph): GraphNode[] {
 }
 
 /**
- * The order of the devices' dune stanzas: the reverse of a post-order visiting extra deps right
- * to left, then arguments left to right. The root comes first, the jobs last.
+ * The order of the devices' contributions to the build: their dune stanzas and their installed
+ * files. mirage 4.9 collects both in one walk (Functoria's `Impl.collect`): a post-order that
+ * visits a node's extra deps, then its arguments, each right to left (OCaml evaluates the
+ * `List.fold_right` over deps and the `aux h :: aux_tl t` over arguments from the right), and
+ * puts each node's contribution before everything collected so far. The result is the reverse
+ * of that walk: the root first, then the arguments left to right, the jobs last.
  */
-export function duneOrder(graph: Graph): GraphNode[] {
-  return postOrder(graph.root, (n) => [...[...n.deps].reverse(), ...n.args]).reverse();
+export function contributionOrder(graph: Graph): GraphNode[] {
+  return postOrder(graph.root, (n) => [...n.deps].reverse().concat([...n.args].reverse()))
+    .reverse();
 }
 
 function postOrder(root: GraphNode, children: (n: GraphNode) => readonly GraphNode[]): GraphNode[] {
