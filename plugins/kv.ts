@@ -205,6 +205,8 @@ export interface DocteurOptions {
   readonly extraDeps?: readonly string[];
 }
 
+// Registered before network_args.ts's standard arguments, as mirage registers it (from its
+// block.ml) before those of its runtime_arg.ml: this file's name sorts before that one's.
 const analyzeArg = runtimeArg<boolean>("Mirage_runtime.analyze", {
   packages: [pkg("mirage-runtime")],
 });

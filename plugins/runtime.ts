@@ -4,18 +4,14 @@
  * @module
  */
 
-import { type Impl, impl, type Info, job, pkg, type RuntimeArg, runtimeArg } from "../lib/mod.ts";
+import { type Impl, impl, type Info, job, pkg, runtimeArg } from "../lib/mod.ts";
+import { delayArg } from "./network_args.ts";
 
-/** `--delay=N`: seconds to wait before starting. */
-export const delayArg: RuntimeArg<number> = runtimeArg<number>("Mirage_runtime.delay", {
-  packages: [pkg("mirage-runtime")],
-});
+// Defined with the other standard arguments, in mirage 4.9's order (see network_args.ts).
+export { delayArg, logsArg } from "./network_args.ts";
 
-/** `-l/--logs`: log thresholds. */
-export const logsArg: RuntimeArg<unknown> = runtimeArg<unknown>("Mirage_runtime.logs", {
-  packages: [pkg("mirage-runtime")],
-});
-
+// Registered after network_args.ts's arguments, as mirage registers it after those of its
+// runtime_arg.ml: this file's name sorts after that one's.
 const ocamlRuntimeArg = runtimeArg<unknown>(
   "Cmdliner_stdlib.setup ~backtrace:(Some true) ~randomize_hashtables:(Some true) ()",
 );

@@ -2,11 +2,14 @@
 // the devices' dune rules and installed files, and the text of connect code taken from mirage.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { apply, block, fn, job, kvRo, main, runtimeArg } from "unik";
+import { apply, block, fn, impl, job, kvRo, main, runtimeArg, stackv4v6 } from "unik";
 import { generateMakefile, type MakefileInput } from "../lib/codegen/makefile.ts";
 import { compareBytes, mergeInstalls } from "../lib/codegen/install.ts";
 import { ccmBlock, ramdisk } from "../plugins/block.ts";
 import { crunch, docteur } from "../plugins/kv.ts";
+import * as A from "../plugins/network_args.ts";
+import { defaultNetwork } from "../plugins/network.ts";
+import { genericStackv4v6 } from "../plugins/stack.ts";
 import { configureJobs, ocamlParses } from "./helpers.ts";
 
 const makefileInput: MakefileInput = {
@@ -152,4 +155,104 @@ Deno.test("ccm_block's connect code is mirage 4.9's expression: ?nonce_len:(None
   const dir = await Deno.makeTempDir();
   await Deno.writeTextFile(join(dir, "main.ml"), mainMl);
   assert.equal(await ocamlParses(join(dir, "main.ml")), undefined);
+});
+
+/** The terms main.ml registers, in order (`Mirage_runtime_network.` and arguments left out). */
+function registeredTerms(mainMl: string): string[] {
+  const re = /^let \S+__key = Mirage_runtime\.register_arg @@\n(?:# \d+ ".*"\n)? {2}(\S+)/gm;
+  return [...mainMl.matchAll(re)].map((m) => m[1].replace(/^Mirage_runtime_network\./, ""));
+}
+
+/** mirage 4.9's standard runtime arguments, in the order of their definitions in its sources. */
+const MIRAGE_ORDER = [
+  "Mirage_runtime.analyze", // lib/devices/block.ml
+  "Mirage_runtime.delay", // lib/devices/runtime_arg.ml, from here to logs
+  "interface",
+  "V4.network",
+  "V4.gateway",
+  "V6.network",
+  "V6.gateway",
+  "V6.accept_router_advertisements",
+  "ipv4_only",
+  "ipv6_only",
+  "resolver",
+  "dns_servers",
+  "dns_timeout",
+  "dns_cache_size",
+  "he_aaaa_timeout",
+  "he_connect_delay",
+  "he_connect_timeout",
+  "he_resolve_timeout",
+  "he_resolve_retries",
+  "he_timer_interval",
+  "ssh_key",
+  "ssh_password",
+  "ssh_authenticator",
+  "tls_authenticator",
+  "http_headers",
+  "syslog",
+  "syslog_port",
+  "syslog_truncate",
+  "syslog_keyname",
+  "monitor_hostname",
+  "monitor",
+  "Mirage_runtime.logs",
+  "Cmdliner_stdlib.setup", // lib/mirage.ml
+];
+
+Deno.test("every standard runtime argument registers in mirage 4.9's definition order", () => {
+  // Given in the reverse order, so that no order of use or of graph can produce the right one.
+  const args = [
+    A.monitorArg(undefined),
+    A.monitorHostnameArg(),
+    A.optionalStringArg("syslog_keyname", undefined),
+    A.syslogTruncateArg(undefined),
+    A.syslogPortArg(undefined),
+    A.syslogArg(undefined),
+    A.httpHeadersArg(undefined),
+    A.optionalStringArg("tls_authenticator", undefined),
+    A.optionalStringArg("ssh_authenticator", undefined),
+    A.optionalStringArg("ssh_password", undefined),
+    A.optionalStringArg("ssh_key", undefined),
+    A.happyEyeballsArg("he_timer_interval", undefined),
+    A.happyEyeballsArg("he_resolve_retries", undefined),
+    A.happyEyeballsArg("he_resolve_timeout", undefined),
+    A.happyEyeballsArg("he_connect_timeout", undefined),
+    A.happyEyeballsArg("he_connect_delay", undefined),
+    A.happyEyeballsArg("he_aaaa_timeout", undefined),
+    A.dnsCacheSizeArg(undefined),
+    A.dnsTimeoutArg(undefined),
+    A.dnsServersArg(undefined),
+    A.resolverArg(undefined),
+    A.ipv6OnlyArg(),
+    A.ipv4OnlyArg(),
+    A.acceptRouterAdvertisementsArg(),
+    A.ipv6GatewayArg(undefined),
+    A.ipv6NetworkArg(undefined),
+    A.ipv4GatewayArg(undefined),
+    A.ipv4NetworkArg("10.0.0.2/24"),
+    A.interfaceArg("tap0"),
+  ];
+  const everything = impl("Everything", job, { runtimeArgs: args });
+  const store = apply(main("Store.Make", fn(kvRo, job)), docteur("relativize://data"));
+  const mainMl = configureJobs([everything, store], "hvt").queries["main.ml"];
+  assert.deepEqual(registeredTerms(mainMl), MIRAGE_ORDER);
+});
+
+Deno.test("a network stack's arguments register after --delay and before --logs, as in mirage 4.9", () => {
+  const app = main("Unikernel.Make", fn(stackv4v6, job));
+  const mainMl = configureJobs([apply(app, genericStackv4v6(defaultNetwork))], "hvt")
+    .queries["main.ml"];
+  assert.deepEqual(registeredTerms(mainMl), [
+    "Mirage_runtime.delay",
+    "V4.network",
+    "V4.gateway",
+    "V6.network",
+    "V6.gateway",
+    "V6.accept_router_advertisements",
+    "ipv4_only",
+    "ipv6_only",
+    "Mirage_runtime.logs",
+    "Cmdliner_stdlib.setup",
+  ]);
 });

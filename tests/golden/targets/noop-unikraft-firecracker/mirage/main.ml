@@ -4,17 +4,17 @@ let return = Lwt.return
 let run t = Unikraft_os.Main.run t ; exit 0
 
 let mirage_runtime_delay__key = Mirage_runtime.register_arg @@
-# 10 "unik/plugins/runtime.ts"
+# 65 "unik/plugins/network_args.ts"
   Mirage_runtime.delay
 ;;
 
 let mirage_runtime_logs__key = Mirage_runtime.register_arg @@
-# 15 "unik/plugins/runtime.ts"
+# 266 "unik/plugins/network_args.ts"
   Mirage_runtime.logs
 ;;
 
 let cmdliner_stdlib_setup_backtracesome_true_randomize_hashtablessome_true___key = Mirage_runtime.register_arg @@
-# 19 "unik/plugins/runtime.ts"
+# 15 "unik/plugins/runtime.ts"
   Cmdliner_stdlib.setup ~backtrace:(Some true) ~randomize_hashtables:(Some true) ()
 ;;
 
@@ -27,7 +27,7 @@ let mirage_bootvar__1 = lazy (
 let struct_end__2 = lazy (
   let __mirage_bootvar__1 = Lazy.force mirage_bootvar__1 in
   __mirage_bootvar__1 >>= fun _mirage_bootvar__1 ->
-# 29 "unik/plugins/runtime.ts"
+# 25 "unik/plugins/runtime.ts"
   return Mirage_runtime.(with_argv (runtime_args ()) "noop" _mirage_bootvar__1)
 );;
 # 34 "mirage/main.ml"
@@ -40,7 +40,7 @@ let cmdliner_stdlib__3 = lazy (
 
 let mirage_runtime__4 = lazy (
   let _mirage_runtime_delay = (mirage_runtime_delay__key ()) in
-# 45 "unik/plugins/runtime.ts"
+# 41 "unik/plugins/runtime.ts"
   Mirage_sleep.ns (Duration.of_sec _mirage_runtime_delay)
 );;
 # 47 "mirage/main.ml"
