@@ -144,7 +144,7 @@ export function dnsCacheSizeArg(size: number | undefined, g?: string): RuntimeAr
 }
 
 /** A happy-eyeballs timing in nanoseconds (an int64), or a number of retries (an int). */
-type Timing = number | bigint | undefined;
+export type Timing = number | bigint | undefined;
 
 /** `--[group-]he_aaaa_timeout` (nanoseconds). */
 export function heAaaaTimeoutArg(v: Timing, g?: string): RuntimeArg<unknown> {
