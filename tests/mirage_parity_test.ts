@@ -10,7 +10,10 @@ import { crunch, docteur } from "../plugins/kv.ts";
 import * as A from "../plugins/network_args.ts";
 import { defaultNetwork } from "../plugins/network.ts";
 import { genericStackv4v6 } from "../plugins/stack.ts";
-import { configureJobs, ocamlParses } from "./helpers.ts";
+import { optionOrder } from "../lib/cli/option_order.ts";
+import { recordedArgs } from "../lib/commands/common.ts";
+import type { KeyDesc } from "../lib/dsl/key.ts";
+import { configureJobs, copyOf, ocamlParses, REPO, tempProject, unik } from "./helpers.ts";
 
 const makefileInput: MakefileInput = {
   buildDir: "./",
@@ -255,4 +258,75 @@ Deno.test("a network stack's arguments register after --delay and before --logs,
     "Mirage_runtime.logs",
     "Cmdliner_stdlib.setup",
   ]);
+});
+
+const KEYS = [
+  { name: "target", short: "t", kind: "string" },
+  { name: "greeting", kind: "string" },
+  { name: "fast", kind: "flag" },
+  { name: "ips", kind: "list" },
+] as unknown as KeyDesc[];
+
+Deno.test("the command line's options are read in the order given, each once", () => {
+  assert.deepEqual(optionOrder(["--greeting=yo", "-t", "hvt", "-f", "a/config.ts"], KEYS), [
+    "greeting",
+    "target",
+    "file",
+  ]);
+  assert.deepEqual(
+    optionOrder(["-thvt", "--dry-run", "--fast", "-o", "app", "--target=unix", "--ips", "a"], KEYS),
+    ["target", "fast", "output", "ips"],
+  );
+});
+
+Deno.test("an option's value given as the next word is not read as an option", () => {
+  assert.deepEqual(optionOrder(["--greeting", "-t", "--fast", "-t", "unix"], KEYS), [
+    "greeting",
+    "fast",
+    "target",
+  ]);
+  assert.deepEqual(optionOrder(["--extra-repos", "-f", "--", "-o", "x"], KEYS), []);
+});
+
+Deno.test("recorded options come in the command line's order, the ones it did not give after", () => {
+  const words = recordedArgs(
+    [
+      { name: "file", words: ["-f", "app/config.ts"] },
+      { name: "fast", words: ["--fast=true"] },
+      { name: "greeting", words: ["--greeting=yo"] },
+      { name: "target", words: ["-t", "unix"] },
+    ],
+    ["target", "greeting", "file"],
+  );
+  assert.deepEqual(words, ["-t", "unix", "--greeting=yo", "-f", "app/config.ts", "--fast=true"]);
+});
+
+/** The configure command x-mirage-configure records, as the shell reads it. */
+function recordedConfigure(opam: string): string {
+  const m = /^x-mirage-configure: \["sh" "-exc" "(.*)"\]$/m.exec(opam);
+  assert.ok(m, opam);
+  return m[1];
+}
+
+Deno.test("x-mirage-configure keeps the user's order of -t and the keys", async () => {
+  const dir = await copyOf("tests/fixtures/configs/keys");
+  const r = await unik(dir, ["configure", "-t", "unix", "--greeting=yo", "--fast=true"]);
+  assert.equal(r.code, 0, r.stderr);
+  const opam = await Deno.readTextFile(join(dir, "mirage/keys-unix.opam"));
+  assert.equal(
+    recordedConfigure(opam),
+    "unik configure -t unix --greeting=yo --fast=true --no-extra-repo",
+  );
+});
+
+Deno.test("x-mirage-configure keeps -f where the user gave it; a defaulted target comes last", async () => {
+  const config = await Deno.readTextFile(join(REPO, "tests/fixtures/configs/keys/config.ts"));
+  const dir = await tempProject({ "app/config.ts": config });
+  const r = await unik(dir, ["configure", "--greeting=yo", "-f", "app/config.ts"]);
+  assert.equal(r.code, 0, r.stderr);
+  const opam = await Deno.readTextFile(join(dir, "app/mirage/keys-unix.opam"));
+  assert.equal(
+    recordedConfigure(opam),
+    "unik configure --greeting=yo -f app/config.ts -t unix --no-extra-repo",
+  );
 });

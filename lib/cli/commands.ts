@@ -37,6 +37,7 @@ import { TARGETS } from "../../targets/mod.ts";
 import { COMMANDS } from "./command_names.ts";
 import { extractTenderOptions, TENDER_HELP } from "../toolchain/tender_options.ts";
 import { isModuleName } from "../project_files.ts";
+import { optionOrder } from "./option_order.ts";
 
 /** Names unik's own options use; a key may not take them. */
 const RESERVED = new Set([
@@ -568,6 +569,7 @@ export async function runConfigCommand(
     allowBuild: args.allowBuild as string[] | undefined,
     recorder,
     unikCommand: io.unikCommand,
+    optionOrder: optionOrder(tender?.rest ?? rest, keys),
   };
   switch (name) {
     case "configure":

@@ -12,6 +12,7 @@ import { parseContext, type SavedContext } from "../context.ts";
 import { UnikError, usageError } from "../errors.ts";
 import { checkNoControl, requireExtraRepos, requireField } from "../validate/mod.ts";
 import type { ProjectPaths } from "../cli/project.ts";
+import { FILE_OPTION, OUTPUT_OPTION } from "../cli/option_order.ts";
 import type { ConfigSession } from "../sandbox/mod.ts";
 import { guessSrc } from "../cli/git_src.ts";
 import type { Lock } from "../plugins/lock.ts";
@@ -46,6 +47,11 @@ export interface CommonOptions {
   readonly recorder?: ReplayRecorder;
   /** The command that runs unik, for the generated files (default `unik`). */
   readonly unikCommand?: readonly string[];
+  /**
+   * `file`, `output` and the key names in the order the command line first gave them (see
+   * lib/cli/option_order.ts): `x-mirage-configure` records them in that order.
+   */
+  readonly optionOrder?: readonly string[];
 }
 
 /** Reads the saved context, if there is one. An explicit `--context-file` must exist. */
@@ -206,6 +212,22 @@ function showArg(name: string, v: KeyValue): string[] {
   return name === "target" ? ["-t", text] : [`--${name}=${text}`];
 }
 
+/**
+ * The words of the recorded options (what `x-mirage-configure` replays): those the command line
+ * gave in its order, as mirage records the user's arguments; then those it did not give (the
+ * defaulted target, remembered keys) in the order they come.
+ */
+export function recordedArgs(
+  options: readonly { readonly name: string; readonly words: readonly string[] }[],
+  commandLineOrder: readonly string[],
+): string[] {
+  const rank = (name: string) => {
+    const i = commandLineOrder.indexOf(name);
+    return i < 0 ? commandLineOrder.length : i;
+  };
+  return [...options].sort((a, b) => rank(a.name) - rank(b.name)).flatMap((o) => o.words);
+}
+
 /** Builds the configure request of a command. */
 export async function prepare(
   paths: ProjectPaths,
@@ -220,11 +242,16 @@ export async function prepare(
   }
   const output = options.output ?? saved?.output;
   const repos = extraReposOf(options);
-  const argv = [
-    ...(paths.configFile === "config.ts" ? [] : ["-f", paths.configFile]),
-    ...(output ? ["-o", output] : []),
-    ...Object.keys(given).sort().flatMap((k) => showArg(k, given[k])),
-  ];
+  const argv = recordedArgs(
+    [
+      ...(paths.configFile === "config.ts"
+        ? []
+        : [{ name: FILE_OPTION, words: ["-f", paths.configFile] }]),
+      ...(output ? [{ name: OUTPUT_OPTION, words: ["-o", output] }] : []),
+      ...Object.keys(given).sort().map((k) => ({ name: k, words: showArg(k, given[k]) })),
+    ],
+    options.optionOrder ?? [],
+  );
   return {
     given,
     explicit,
