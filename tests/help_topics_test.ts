@@ -55,6 +55,7 @@ Deno.test("help devices gives each device's module type and the targets it suppo
   assert.equal(rows.get("genericStackv4v6")![4], "all");
   assert.equal(rows.get("crunch")![2], "kv_ro");
   assert.equal(rows.get("defaultReporter")![2], "job");
+  assert.equal(rows.get("directTcp")![2], "tcpv4 | tcpv6 | tcpv4v6", "one per IP kind");
 });
 
 Deno.test("help device NAME takes the config.ts name or mirage's, and shows options and an example", async () => {

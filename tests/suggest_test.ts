@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { copyOf, snapshot, unik } from "./helpers.ts";
 import { didYouMean, editDistance, nearest } from "../lib/cli/suggest.ts";
+import { firstUnknownOption } from "../lib/cli/unknown_options.ts";
 
 Deno.test("the edit distance counts a swap of two neighbours as one edit", () => {
   assert.equal(editDistance("tagret", "target"), 1);
@@ -93,4 +94,19 @@ Deno.test("an unknown query INFO suggests the nearest one", async () => {
     r.stderr,
     /invalid value 'nmae' for INFO, did you mean 'name'\? expected one of name, /,
   );
+});
+
+Deno.test("the option scanner skips option values, reads grouped short flags and stops at --", () => {
+  const declared = {
+    flags: new Set(["dry-run", "help"]),
+    options: new Set(["file", "target"]),
+    shortFlags: new Set(["h", "x"]),
+    shortOptions: new Set(["f", "t"]),
+  };
+  assert.equal(firstUnknownOption(["--file", "--odd", "--dry-run"], declared), undefined);
+  assert.equal(firstUnknownOption(["--file=a", "--odd"], declared), "--odd");
+  assert.equal(firstUnknownOption(["-xh", "-t", "-z"], declared), undefined, "-z is -t's value");
+  assert.equal(firstUnknownOption(["-xz"], declared), "-z");
+  assert.equal(firstUnknownOption(["-ttarget", "-q"], declared), "-q");
+  assert.equal(firstUnknownOption(["--", "--odd"], declared), undefined);
 });

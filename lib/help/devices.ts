@@ -86,11 +86,25 @@ export async function standardDevices(): Promise<DeviceHelp[]> {
     return {
       source: d,
       mirage,
-      type: impl ? showTyp(impl.typ) : typeFromResult(d.result),
+      type: impl ? genericTypes(d, maker) ?? showTyp(impl.typ) : typeFromResult(d.result),
       targets: impl ? ownTargets(impl, made!) : [],
       example: made ? exampleText(made) : "",
     };
   });
+}
+
+/**
+ * The module types of a generic constructor (`directTcp<V extends IpKind>`), one per kind of
+ * its type parameter (`tcpv4 | tcpv6 | tcpv4v6`); undefined for any other device.
+ */
+function genericTypes(d: DeviceSource, maker: ExampleMaker): string | undefined {
+  const [name, constraint] = Object.entries(d.generics)[0] ?? [];
+  if (name === undefined || Object.keys(d.generics).length !== 1) return undefined;
+  const types = maker.literals(constraint, d).flatMap((kind) => {
+    const made = maker.device({ ...d, generics: { [name]: `"${kind}"` } }, new Set());
+    return made?.value instanceof Impl ? [showTyp(made.value.typ)] : [];
+  });
+  return types.length > 1 ? types.join(" | ") : undefined;
 }
 
 function typeFromResult(result: string): string {
