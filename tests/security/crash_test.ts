@@ -319,3 +319,35 @@ for (
     }
   });
 }
+
+Deno.test("plugin add killed at every step of its unik.lock write: old or new", async () => {
+  const host = await startPluginHost();
+  try {
+    const configured = await projectWithLockedPlugin(host);
+    const url = `${host.origin}/acme/led.ts`;
+    const integrity = JSON.parse(configured.get("unik.lock")!).plugins[url].integrity;
+    host.set(
+      "/index.yaml",
+      `registry: 1
+name: acme
+plugins:
+  - name: acme-led
+    description: "A status LED"
+    versions:
+      - version: 1.2.0
+        url: ${url}
+        sha256: "${integrity}"
+`,
+    );
+    // Before the add: config.ts and the registry it names, no unik.lock.
+    const old = new Map([
+      ["config.ts", configured.get("config.ts")!],
+      ["unik.yaml", `registries:\n  - ${host.origin}/index.yaml\n`],
+    ]);
+    const { killed, outcomes } = await killAtEveryStep(old, ["plugin", "add", "acme-led"]);
+    assert.ok(killed >= 3, `only ${killed} steps`);
+    assert.deepEqual([...outcomes].sort(), ["new", "old"]);
+  } finally {
+    await host.stop();
+  }
+});
