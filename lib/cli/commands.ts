@@ -66,6 +66,7 @@ const RESERVED = new Set([
   "offline",
   "no-offline",
   "duniverse",
+  "force",
   "print",
   "mem",
   "allow-build",
@@ -237,6 +238,10 @@ function commandArgs(name: string, keys: readonly KeyDesc[]): Record<string, Any
         type: optional(string),
         description:
           "With --offline: a local directory of package sources to build from (remembered).",
+      }),
+      force: flag({
+        long: "force",
+        description: "Run dune even when nothing it depends on changed since it last built.",
       }),
       ...(name === "run"
         ? {
@@ -608,6 +613,7 @@ export async function runConfigCommand(
         offline: args.offline as boolean,
         noOffline: args.noOffline as boolean,
         duniverse: args.duniverse as string | undefined,
+        force: args.force as boolean,
       }, io);
       return 0;
     case "run":
@@ -616,6 +622,7 @@ export async function runConfigCommand(
         offline: args.offline as boolean,
         noOffline: args.noOffline as boolean,
         duniverse: args.duniverse as string | undefined,
+        force: args.force as boolean,
         tender: tender?.tender,
         print: (args.print || args.dryRun) as boolean,
         args: bootArgs,

@@ -32,7 +32,14 @@ import {
 } from "../toolchain/opam.ts";
 import * as monorepo from "../toolchain/opam_monorepo.ts";
 import * as dune from "../toolchain/dune.ts";
-import { mirrorDuniverse } from "../toolchain/duniverse.ts";
+import {
+  DUNE_SKIPPED,
+  forgetStamp,
+  runRecorded,
+  type StampScope,
+  upToDate,
+} from "../toolchain/dune_stamp.ts";
+import { mirrorDuniverse, type SyncCounts } from "../toolchain/duniverse.ts";
 
 /** Options of build. */
 export interface BuildOptions extends ConfigureOptions {
@@ -44,6 +51,8 @@ export interface BuildOptions extends ConfigureOptions {
   readonly duniverse?: string;
   /** The tender options of a run, remembered for the next ones. */
   readonly tender?: TenderOptions;
+  /** Run dune even when its up-to-date stamp says it has nothing to do (`--force`). */
+  readonly force?: boolean;
 }
 
 /** What the build steps need of a configuration. */
@@ -82,7 +91,11 @@ async function readState(path: string): Promise<BuildState> {
 }
 
 /** Mirrors `dir` into `root/duniverse` (see toolchain/duniverse.ts), once it is a directory. */
-async function useLocalDuniverse(root: string, dir: string, remembered: string): Promise<void> {
+async function useLocalDuniverse(
+  root: string,
+  dir: string,
+  remembered: string,
+): Promise<SyncCounts> {
   const target = isAbsolute(dir) ? dir : resolve(root, dir);
   try {
     if (!(await Deno.stat(target)).isDirectory) throw new Error();
@@ -91,7 +104,7 @@ async function useLocalDuniverse(root: string, dir: string, remembered: string):
       hint: remembered ? "give --duniverse DIR, or --no-offline to use opam again" : undefined,
     });
   }
-  await mirrorDuniverse(root, target);
+  return await mirrorDuniverse(root, target);
 }
 
 /** What a command that builds first (run) adds to the build. */
@@ -193,9 +206,11 @@ export async function buildConfigured(
 
   let plan: { lock: boolean; switchFor?: string; pull: boolean } | undefined;
   const skipped: string[] = [];
+  let mirrored = false;
   if (remembered.offline) {
     if (remembered.duniverse) {
-      await useLocalDuniverse(root, remembered.duniverse, origin("duniverse"));
+      const counts = await useLocalDuniverse(root, remembered.duniverse, origin("duniverse"));
+      mirrored = counts.written + counts.removed > 0;
     } else if ((await mtime(join(root, "duniverse"))) === undefined) {
       throw usageError(`an offline build needs the package sources${origin("offline")}`, {
         hint: "pass --duniverse DIR, or run unik build once without --offline (--no-offline)",
@@ -242,7 +257,12 @@ export async function buildConfigured(
   }
   for (const line of skipped) report(line);
 
-  const steps: { step: Step; after?: () => Promise<void>; cleanup?: Step[] }[] = [];
+  const steps: {
+    step: Step;
+    run?: () => Promise<void>;
+    after?: () => Promise<void>;
+    cleanup?: Step[];
+  }[] = [];
   if (plan?.lock) {
     // As mirage's Makefile: the overlays join the switch for the lock, then leave it; those
     // the switch has already are left alone.
@@ -272,10 +292,33 @@ export async function buildConfigured(
     };
   }
   if (plan?.pull) steps.push({ step: monorepo.pull(root, lockFile) });
-  steps.push({ step: dune.build(root, paths.buildDir) });
-  for (const { step, after, cleanup } of steps) {
+  // With every other step skipped, dune may be too when nothing it depends on changed since
+  // it last built (toolchain/dune_stamp.ts); such a build records that state for the next.
+  const duneStep = dune.build(root, paths.buildDir);
+  const scope: StampScope = {
+    root,
+    buildDir: paths.buildDir,
+    step: duneStep,
+    extraTrees: remembered.offline && remembered.duniverse
+      ? [resolve(root, remembered.duniverse)]
+      : [],
+    env: Deno.env.toObject(),
+  };
+  const onlyDune = steps.length === 0 && !mirrored;
+  if (onlyDune && !options.force && await upToDate(scope)) {
+    report(DUNE_SKIPPED);
+  } else {
+    if (!onlyDune) await forgetStamp(root, paths.buildDir);
+    steps.push({
+      step: duneStep,
+      run: onlyDune
+        ? () => runRecorded(scope, skipped, () => runStep(duneStep, reporting))
+        : undefined,
+    });
+  }
+  for (const { step, run, after, cleanup } of steps) {
     try {
-      await runStep(step, reporting);
+      await (run ? run() : runStep(step, reporting));
     } finally {
       for (const c of cleanup ?? []) {
         await runStep(c, reporting).catch((e) => report(`warning: ${(e as Error).message}`));

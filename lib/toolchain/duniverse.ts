@@ -118,7 +118,11 @@ export async function mirrorDuniverse(root: string, dir: string): Promise<SyncCo
   await Deno.mkdir(dest, { recursive: true });
   const counts = { written: 0, removed: 0, kept: 0 };
   await sync(source, dest, counts, true);
-  await Deno.writeTextFile(mark, JSON.stringify({ source }) + "\n");
+  // Rewritten only when it changes: its times are part of the dune stamp (dune_stamp.ts).
+  const marked = JSON.stringify({ source }) + "\n";
+  if (await Deno.readTextFile(mark).catch(() => undefined) !== marked) {
+    await Deno.writeTextFile(mark, marked);
+  }
   return counts;
 }
 
