@@ -17,7 +17,13 @@ import { exitCodeOf, formatError, UnikError, usageError } from "./lib/errors.ts"
 // Not lib/sandbox/mod.ts: the session (and zod, which checks its messages) loads only when a
 // command evaluates config.ts, never for --version or a replayed configure.
 import type { ConfigSession } from "./lib/sandbox/session.ts";
-import { SANDBOX_COMMAND } from "./lib/sandbox/process.ts";
+import type { StartedSandbox } from "./lib/sandbox/process.ts";
+import {
+  discardSandbox,
+  EVAL_HEAP_MB,
+  SANDBOX_COMMAND,
+  startSandboxEarly,
+} from "./lib/sandbox/process.ts";
 import { pluginImports } from "./lib/plugins/imports.ts";
 import type { ProjectPlugins } from "./lib/plugins/project.ts";
 import { UNIK_VERSION } from "./lib/version.ts";
@@ -238,42 +244,15 @@ async function evaluateAndRun(
   let session: ConfigSession | undefined;
   let plugins: ProjectPlugins | undefined;
   if (hasConfig && name !== "clean" && name !== "check") {
-    const source = await Deno.readTextFile(paths.configPath);
-    const configUrl = pathToFileURL(paths.configPath).href;
-    const entries = pluginImports(source, configUrl);
-    if (entries.length > 0) {
-      // Plugin resolution (zod, hashing, downloads) is loaded only for configs that need it.
-      const { resolveProjectPlugins } = await import("./lib/plugins/project.ts");
-      plugins = await resolveProjectPlugins(paths.root, entries, {
-        frozen: scan.frozen,
-        env: io.env,
-      });
-    }
-    const modules = await localModuleGraph(paths.configPath);
-    debug(
-      io,
-      `config.ts and its local modules: ${modules.map((m) => relative(io.cwd, m)).join(" ")}`,
-    );
-    if (recorder) {
-      recorder.inputs = currentInputs([
-        ...modules,
-        paths.contextPath,
-        join(paths.root, LOCK_FILE),
-      ]);
-    }
-    const { ConfigSession } = await import("./lib/sandbox/session.ts");
-    const opening = ConfigSession.open(paths.configPath, paths.root, {
-      plugins: plugins?.plugins,
-      timeoutMs: io.env.UNIK_EVAL_TIMEOUT_MS ? Number(io.env.UNIK_EVAL_TIMEOUT_MS) : undefined,
-      heapMb: io.env.UNIK_EVAL_HEAP_MB ? Number(io.env.UNIK_EVAL_HEAP_MB) : undefined,
-      modules,
-      output: { out: io.out, err: io.err },
-    });
-    // Keep a failed command-module load from going unobserved while the worker runs.
+    // The sandbox process starts first, so that its Deno starting overlaps with all that
+    // comes before the evaluation here (see lib/sandbox/process.ts).
+    const heapMb = io.env.UNIK_EVAL_HEAP_MB ? Number(io.env.UNIK_EVAL_HEAP_MB) : undefined;
+    const early = startSandboxEarly(paths.root, heapMb ?? EVAL_HEAP_MB, paths.root);
+    // Keep a failed command-module load from going unobserved while the sandbox works.
     loading.catch(() => {});
-    const started = performance.now();
-    session = await opening;
-    info(io, `evaluated ${paths.configFile} in the sandbox process in ${seconds(started)}`);
+    session = await openSession(paths, scan, io, early, recorder, (p) => {
+      plugins = p;
+    });
   } else if (!hasConfig && !scan.help && name !== "clean") {
     throw new UnikError("config", `configuration file ${paths.configFile} missing`, {
       hint: "write a config.ts in this directory, or name one with -f FILE",
@@ -295,6 +274,63 @@ async function evaluateAndRun(
     return code;
   } finally {
     await session?.close();
+  }
+}
+
+/**
+ * Resolves config.ts's plugins, records its inputs and opens its evaluation in the sandbox
+ * process `early` (ended if the evaluation never takes it).
+ */
+async function openSession(
+  paths: ProjectPaths,
+  scan: ReturnType<typeof prescan>,
+  io: CliIO,
+  early: StartedSandbox | undefined,
+  recorder: ReplayRecorder | undefined,
+  resolved: (plugins: ProjectPlugins) => void,
+): Promise<ConfigSession> {
+  let plugins: ProjectPlugins | undefined;
+  try {
+    const source = await Deno.readTextFile(paths.configPath);
+    const configUrl = pathToFileURL(paths.configPath).href;
+    const entries = pluginImports(source, configUrl);
+    if (entries.length > 0) {
+      // Plugin resolution (zod, hashing, downloads) is loaded only for configs that need it.
+      const { resolveProjectPlugins } = await import("./lib/plugins/project.ts");
+      plugins = await resolveProjectPlugins(paths.root, entries, {
+        frozen: scan.frozen,
+        env: io.env,
+      });
+      resolved(plugins);
+    }
+    const modules = await localModuleGraph(paths.configPath);
+    debug(
+      io,
+      `config.ts and its local modules: ${modules.map((m) => relative(io.cwd, m)).join(" ")}`,
+    );
+    if (recorder) {
+      recorder.inputs = currentInputs([
+        ...modules,
+        paths.contextPath,
+        join(paths.root, LOCK_FILE),
+      ]);
+    }
+    const { ConfigSession } = await import("./lib/sandbox/session.ts");
+    const taken = early;
+    early = undefined;
+    const started = performance.now();
+    const session = await ConfigSession.open(paths.configPath, paths.root, {
+      plugins: plugins?.plugins,
+      timeoutMs: io.env.UNIK_EVAL_TIMEOUT_MS ? Number(io.env.UNIK_EVAL_TIMEOUT_MS) : undefined,
+      heapMb: io.env.UNIK_EVAL_HEAP_MB ? Number(io.env.UNIK_EVAL_HEAP_MB) : undefined,
+      modules,
+      output: { out: io.out, err: io.err },
+      started: taken,
+    });
+    info(io, `evaluated ${paths.configFile} in the sandbox process in ${seconds(started)}`);
+    return session;
+  } finally {
+    if (early) await discardSandbox(early);
   }
 }
 

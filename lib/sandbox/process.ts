@@ -73,3 +73,67 @@ export function sandboxCommand(
   ];
   return { program: Deno.execPath(), args, env };
 }
+
+/**
+ * What the sandbox process may read: the project (its real path and the path as given) and
+ * unik's sources. The same whatever the config may read, which the Worker inside is told.
+ */
+export function processReadScope(projectRoot: string): string[] {
+  const root = Deno.realPathSync(projectRoot);
+  return [...new Set([root, projectRoot, ...(UNIK_SOURCES ? [UNIK_SOURCES] : [])])];
+}
+
+/** A sandbox process started ahead of the config's evaluation, and what it was started with. */
+export interface StartedSandbox {
+  /** The process, its standard streams piped, waiting for its first line. */
+  readonly child: Deno.ChildProcess;
+  /** Its read scope ({@link processReadScope}). */
+  readonly read: readonly string[];
+  /** Its heap limit (MiB). */
+  readonly heapMb: number;
+}
+
+/**
+ * Starts the sandbox process for `projectRoot` early, so that Deno starting it overlaps with
+ * what unik does before the evaluation (loading the commands, the protocol's schemas, reading
+ * config.ts's module graph): it waits for its first line, which says what the Worker may read.
+ * Undefined where the session's own start would fail (a comma in a path): it reports that.
+ */
+export function startSandboxEarly(
+  projectRoot: string,
+  heapMb: number,
+  cwd: string,
+  from?: Readonly<Record<string, string>>,
+): StartedSandbox | undefined {
+  let read: string[];
+  try {
+    read = processReadScope(projectRoot);
+  } catch {
+    return undefined;
+  }
+  if (read.some((p) => p.includes(","))) return undefined;
+  const { program, args, env } = sandboxCommand(read, heapMb, from);
+  const child = new Deno.Command(program, {
+    args,
+    env,
+    cwd,
+    clearEnv: true,
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  return { child, read, heapMb };
+}
+
+/** Ends an early sandbox process that no evaluation took. */
+export async function discardSandbox(started: StartedSandbox): Promise<void> {
+  try {
+    started.child.kill("SIGKILL");
+  } catch { /* already gone */ }
+  await started.child.stdin.close().catch(() => {});
+  await Promise.all([
+    started.child.stdout.cancel().catch(() => {}),
+    started.child.stderr.cancel().catch(() => {}),
+  ]);
+  await started.child.status;
+}

@@ -35,7 +35,14 @@ import {
   type Request,
   RequestSchema,
 } from "./protocol.ts";
-import { EVAL_HEAP_MB, sandboxCommand, UNIK_SOURCES } from "./process.ts";
+import {
+  discardSandbox,
+  EVAL_HEAP_MB,
+  processReadScope,
+  sandboxCommand,
+  type StartedSandbox,
+  UNIK_SOURCES,
+} from "./process.ts";
 import { assertNoEscapingLinks, readableModules } from "./read_scope.ts";
 import { checkGeneratedSet } from "./generated_set.ts";
 import { stripControl } from "./sanitize.ts";
@@ -71,6 +78,11 @@ export interface OpenOptions {
   readonly output?: SandboxOutput;
   /** The environment the sandbox process's Deno settings come from (default: unik's own). */
   readonly env?: Readonly<Record<string, string>>;
+  /**
+   * A sandbox process started ahead (process.ts startSandboxEarly), used for the first start
+   * if it has the read scope and heap limit that start needs, else ended.
+   */
+  readonly started?: StartedSandbox;
 }
 
 /** One running sandbox process and the request it answers. */
@@ -94,18 +106,22 @@ class SandboxProcess {
     cwd: string,
     output?: SandboxOutput,
     baseEnv?: Readonly<Record<string, string>>,
+    started?: Deno.ChildProcess,
   ) {
-    const { program, args, env } = sandboxCommand(processRead, heapMb, baseEnv);
     this.#output = output;
-    this.#child = new Deno.Command(program, {
-      args,
-      env,
-      cwd,
-      clearEnv: true,
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
+    if (started) this.#child = started;
+    else {
+      const { program, args, env } = sandboxCommand(processRead, heapMb, baseEnv);
+      this.#child = new Deno.Command(program, {
+        args,
+        env,
+        cwd,
+        clearEnv: true,
+        stdin: "piped",
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+    }
     this.#stdin = this.#child.stdin.getWriter();
     this.#exited = this.#child.status;
     this.#pumps = [this.#readStdout(), this.#readStderr()];
@@ -270,6 +286,7 @@ export class ConfigSession {
   readonly #options: OpenOptions;
   #sandbox?: SandboxProcess;
   #modulesOnly: boolean;
+  #early?: StartedSandbox;
   #loaded!: Loaded;
   #nondeterministic = false;
 
@@ -278,6 +295,7 @@ export class ConfigSession {
     this.#projectRoot = projectRoot;
     this.#options = options;
     this.#modulesOnly = options.modules !== undefined;
+    this.#early = options.started;
   }
 
   /** Evaluates the config file at `configPath` (absolute) for the project at `projectRoot`. */
@@ -287,7 +305,12 @@ export class ConfigSession {
     options: OpenOptions = {},
   ): Promise<ConfigSession> {
     const session = new ConfigSession(configPath, projectRoot, options);
-    await session.#widenOnDenial(() => session.#start());
+    try {
+      await session.#widenOnDenial(() => session.#start());
+    } finally {
+      // Not taken (the start failed before it): ended, never left running.
+      if (session.#early) await discardSandbox(session.#early);
+    }
     return session;
   }
 
@@ -299,19 +322,27 @@ export class ConfigSession {
     const read = this.#modulesOnly
       ? readableModules(this.#options.modules!, root)
       : [root, ...(root === this.#projectRoot ? [] : [this.#projectRoot])];
-    const processRead = [...new Set([root, this.#projectRoot, ...unik])];
+    const processRead = processReadScope(this.#projectRoot);
     if (processRead.some((p) => p.includes(","))) {
       throw new UnikError("io", `the project's path may not contain a comma: ${root}`, {
         hint: "the sandbox's read permission is a comma-separated list: move the project",
       });
     }
+    const heapMb = this.#options.heapMb ?? EVAL_HEAP_MB;
+    // The early process serves the first start only, and only if started as this one would be.
+    const early = this.#early;
+    this.#early = undefined;
+    const fits = early && early.heapMb === heapMb &&
+      JSON.stringify(early.read) === JSON.stringify(processRead);
+    if (early && !fits) await discardSandbox(early);
     this.#sandbox = new SandboxProcess(
       [...read, ...unik],
       processRead,
-      this.#options.heapMb ?? EVAL_HEAP_MB,
+      heapMb,
       this.#projectRoot,
       this.#options.output,
       this.#options.env,
+      fits ? early.child : undefined,
     );
     this.#sandbox.knownPlugins = new Set((this.#options.plugins ?? []).map((p) => p.entry));
     try {
