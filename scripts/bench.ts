@@ -535,4 +535,6 @@ say(
     "whose share grows with the heap. A no-op build is a replayed configure, the check of " +
     "the dune stamp (a few hundred `lstat`s for examples/hello) and no dune.",
 );
+say();
+say(`Load average when the run ended: ${loadavg()[0].toFixed(1)}.`);
 if (!quick) await Deno.writeTextFile(join(REPO, "BENCHMARKS.md"), lines.join("\n") + "\n");

@@ -87,10 +87,8 @@ export function processReadScope(projectRoot: string): string[] {
 export interface StartedSandbox {
   /** The process, its standard streams piped, waiting for its first line. */
   readonly child: Deno.ChildProcess;
-  /** Its read scope ({@link processReadScope}). */
-  readonly read: readonly string[];
-  /** Its heap limit (MiB). */
-  readonly heapMb: number;
+  /** How it was started ({@link sandboxCommand}), to compare with how a session would. */
+  readonly command: { program: string; args: string[]; env: Record<string, string> };
 }
 
 /**
@@ -112,7 +110,8 @@ export function startSandboxEarly(
     return undefined;
   }
   if (read.some((p) => p.includes(","))) return undefined;
-  const { program, args, env } = sandboxCommand(read, heapMb, from);
+  const command = sandboxCommand(read, heapMb, from);
+  const { program, args, env } = command;
   const child = new Deno.Command(program, {
     args,
     env,
@@ -122,7 +121,7 @@ export function startSandboxEarly(
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-  return { child, read, heapMb };
+  return { child, command };
 }
 
 /** Ends an early sandbox process that no evaluation took. */

@@ -332,8 +332,9 @@ export class ConfigSession {
     // The early process serves the first start only, and only if started as this one would be.
     const early = this.#early;
     this.#early = undefined;
-    const fits = early && early.heapMb === heapMb &&
-      JSON.stringify(early.read) === JSON.stringify(processRead);
+    const fits = early &&
+      JSON.stringify(early.command) ===
+        JSON.stringify(sandboxCommand(processRead, heapMb, this.#options.env));
     if (early && !fits) await discardSandbox(early);
     this.#sandbox = new SandboxProcess(
       [...read, ...unik],
