@@ -24,7 +24,8 @@
  *   library (opam, ocamlfind, dune install, dpkg, install(1)) creates, removes or renames
  *   entries, which changes their directories. Not the files in them, whose stat would cost a
  *   no-op more than dune's own: a library file rewritten in place (`cp` onto it) without any
- *   entry of its directory changing is not seen, and needs `--force`.
+ *   entry of its directory changing is not seen, and needs `--force`; so is a file outside
+ *   the project and the libraries that a dune rule names by absolute path.
  *
  * Any doubt means no stamp, so dune runs: a symbolic link to a directory (dune would follow
  * it), DUNE_BUILD_DIR, DUNE_ROOT or DUNE_WORKSPACE set, a tool that cannot be queried, and an
