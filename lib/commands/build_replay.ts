@@ -16,6 +16,7 @@ import type { ProjectPaths } from "../cli/project.ts";
 import type { BuildInput, BuildOptions } from "./build.ts";
 import { build as duneBuild } from "../toolchain/dune.ts";
 import { DUNE_SKIPPED, upToDate } from "../toolchain/dune_stamp.ts";
+import { notice } from "../cli/output.ts";
 
 /** The build options a replayable command line may hold. */
 export type PlainBuildOptions = Pick<
@@ -95,7 +96,7 @@ export async function replayedBuild(
     });
     if (skipped) {
       for (const line of [...skipped, DUNE_SKIPPED, `unikernel built: ${input.artifact}`]) {
-        io.err(`${line}\n`);
+        notice(io, `${line}\n`);
       }
       return;
     }
