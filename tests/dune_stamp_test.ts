@@ -177,15 +177,16 @@ Deno.test({
   },
 });
 
-/** A scope of a built examples/hello whose dune step `run` stands for. */
+/**
+ * A scope of a built examples/hello whose dune step `run` stands for. Its own copy of the
+ * duniverse, as in stampedProject: other tests hard-linking the fixture's files change their
+ * link count and change time, which the stamp rightly counts as a change.
+ */
 async function builtScope(): Promise<StampScope> {
   const dir = await copyOf("examples/hello");
-  const r = await unikProcess(dir, [
-    "build",
-    "--offline",
-    "--duniverse",
-    join(REPO, "tests/fixtures/duniverse"),
-  ]);
+  const duniverse = await Deno.makeTempDir({ prefix: "unik-stamp-duniverse-" });
+  await copyTree(join(REPO, "tests/fixtures/duniverse"), duniverse);
+  const r = await unikProcess(dir, ["build", "--offline", "--duniverse", duniverse]);
   assert.equal(r.code, 0, r.stderr);
   await settle();
   return {
