@@ -15,6 +15,7 @@ import { keyContext } from "../dsl/key.ts";
 import { allImpls, resolveGraph } from "../graph/resolve.ts";
 import { TARGET_NAMES } from "../../targets/mod.ts";
 import { camel, libName, snake } from "../migrate/names.ts";
+import { PLUGIN_FAMILIES } from "../sources.ts";
 import {
   type DeviceSource,
   mergeSources,
@@ -59,16 +60,20 @@ const SAMPLES: Readonly<Record<string, string | number>> = {
 
 /** The standard plugin files' sources, parsed. */
 export async function readPluginSources(): Promise<PluginSources> {
-  const files: string[] = [];
-  for await (const e of Deno.readDir(PLUGINS)) {
-    if (e.isFile && e.name.endsWith(".ts")) files.push(e.name);
-  }
-  files.sort();
-  const parts = await Promise.all(files.map(async (f) => {
-    const text = await Deno.readTextFile(new URL(f, PLUGINS));
-    return parsePluginSource(f.replace(/\.ts$/, ""), text);
+  // The family list, not a directory listing: unik run from JSR has https modules, no directory.
+  const parts = await Promise.all(PLUGIN_FAMILIES.map(async (family) => {
+    const text = await readSource(new URL(`${family}.ts`, PLUGINS));
+    return parsePluginSource(family, text);
   }));
   return mergeSources(parts);
+}
+
+/** A source file of unik's own: from the disk (a checkout, an install, a compiled unik) or its package's URL. */
+async function readSource(url: URL): Promise<string> {
+  if (url.protocol === "file:") return await Deno.readTextFile(url);
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`cannot read ${url.href}: HTTP ${response.status}`);
+  return await response.text();
 }
 
 /** Every standard device with its type, targets and example, in the plugins' order. */
