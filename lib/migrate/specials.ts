@@ -346,7 +346,10 @@ export function connect(ctx: Ctx, e: Expr, scope: Scope, top: boolean): TsExpr {
   return ctx.ts(v, e.pos);
 }
 
-/** `match_impl v ~default [ (tag, impl); ... ]`: `matchImpl(v, { tag: impl }, default)`. */
+/**
+ * `match_impl v ~default [ (tag, impl); ... ]`: `matchImpl(v, { tag: impl }, { default: d })`,
+ * the options form, so the migrated call still names the default as OCaml's `~default` does.
+ */
 export function matchImpl(
   ctx: Ctx,
   args: readonly Arg[],
@@ -394,7 +397,10 @@ export function matchImpl(
   return {
     k: "call",
     callee: ctx.unik("matchImpl"),
-    args: [subject, cases, ctx.value(def.expr, scope, top)],
+    args: [subject, cases, {
+      k: "object",
+      props: [{ key: "default", value: ctx.value(def.expr, scope, top) }],
+    }],
   };
 }
 
