@@ -123,6 +123,21 @@ export interface StaticStackOptions {
   readonly tcp?: Impl<"tcpv4v6">;
 }
 
+/**
+ * The checks of {@link StaticStackOptions}' fields, shared by the two constructors that take
+ * them (the generic stack's options extend the static one's). A function, not a constant, so
+ * the device types it names are read at the call, not while the plugin modules still load.
+ */
+function staticStackFields() {
+  return {
+    group: STRING,
+    ipv4Config: IPV4_CONFIG,
+    ipv6Config: IPV6_CONFIG,
+    arp: FUNCTION,
+    tcp: deviceOf(tcpv4v6),
+  };
+}
+
 /** A direct stack with static IPv4 (`--ipv4`) and IPv6 over `net`. */
 export function staticIpv4v6Stack(
   net: Impl<"network">,
@@ -130,13 +145,7 @@ export function staticIpv4v6Stack(
 ): Impl<"stackv4v6"> {
   checkArgs(staticIpv4v6Stack, [net, options], [["net", deviceOf(network)], [
     "options",
-    optionsOf({
-      group: STRING,
-      ipv4Config: IPV4_CONFIG,
-      ipv6Config: IPV6_CONFIG,
-      arp: FUNCTION,
-      tcp: deviceOf(tcpv4v6),
-    }),
+    optionsOf(staticStackFields()),
   ]]);
   const { group } = options;
   const eth = ethif(net);
@@ -202,15 +211,7 @@ export function genericStackv4v6(
 ): Impl<"stackv4v6"> {
   checkArgs(genericStackv4v6, [net, options], [["net", deviceOf(network)], [
     "options",
-    optionsOf({
-      group: STRING,
-      ipv4Config: IPV4_CONFIG,
-      ipv6Config: IPV6_CONFIG,
-      arp: FUNCTION,
-      tcp: deviceOf(tcpv4v6),
-      dhcpKey: VALUE,
-      netKey: VALUE,
-    }),
+    optionsOf({ ...staticStackFields(), dhcpKey: VALUE, netKey: VALUE }),
   ]]);
   const { group } = options;
   const dhcp = options.dhcpKey ?? value(dhcpKey(group));
