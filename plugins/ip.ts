@@ -60,6 +60,10 @@ export interface Ipv6Config {
   readonly gateway?: string;
 }
 
+// The stacks (stack.ts) check their ipv4Config/ipv6Config with these too, so they are exported,
+// and with them the type they have.
+export type { Expect };
+
 /** What the `config` option of {@link createIpv4} (and `ipv4Config` of the stacks) must be. */
 export const IPV4_CONFIG: Expect = record("an IPv4 configuration ({ network, gateway? })", {
   network: required(STRING, 'network: "10.0.0.2/24"'),
