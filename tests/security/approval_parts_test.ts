@@ -13,25 +13,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fakeToolchain, freshUnikHome, tempProject, unik, unikProcess } from "../helpers.ts";
 import { type PluginServer, startServer } from "./plugin_server.ts";
-
-/** A LED plugin whose device has `options` (impl options, as TypeScript text). */
-function plugin(options: string, top = ""): string {
-  return `import { impl, pkg, typ } from "unik";
-${top}
-export const meta = { name: "acme-led", version: "1.0.0" };
-export const led = typ("led");
-export const acmeLed = () => impl("Acme_led", led, {
-  connect: (_i, m) => \`\${m}.connect ()\`,
-  ${options}
-});
-`;
-}
-
-const CONFIG = (url: string) =>
-  `import { apply, fn, job, main, register } from "unik";
-import { acmeLed, led } from "${url}";
-export default register("blinky", [apply(main("Unikernel.Main", fn(led, job)), acmeLed())]);
-`;
+import { ledConfig, ledPlugin } from "./led_plugin.ts";
 
 interface Setup {
   server: PluginServer;
@@ -48,9 +30,9 @@ interface Setup {
 async function setup(options: (evil: string) => string, top = ""): Promise<Setup> {
   const server = await startServer();
   const evil = `${server.origin}/evil/backdoor.git`;
-  server.serve("/acme/led.ts", plugin(options(evil), top));
+  server.serve("/acme/led.ts", ledPlugin(options(evil), top));
   const url = `${server.origin}/acme/led.ts`;
-  const dir = await tempProject({ "config.ts": CONFIG(url) });
+  const dir = await tempProject({ "config.ts": ledConfig(url) });
   const { env } = await freshUnikHome();
   return {
     server,
@@ -132,7 +114,7 @@ Deno.test("a pin the reply attributes to config.ts still needs the plugin's appr
   // Written as an object literal: unik's import scan would read JSON's `"from":"` as an import.
   const pinned = `[{ name: "zz-own", scope: "monorepo", build: false, libs: [], min: [], max: [],
     pin: { url: "${s.evil}", version: "dev", from: "${own}" }, from: "${own}" }]`;
-  s.server.serve("/acme/led.ts", plugin("", forgedPackages(pinned)));
+  s.server.serve("/acme/led.ts", ledPlugin("", forgedPackages(pinned)));
   const r = await s.run("configure", "-t", "unix");
   assert.equal(r.code, 0, r.stderr);
   assert.ok(!(await s.read(OPAM)).includes(s.evil));

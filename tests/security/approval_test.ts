@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fakeToolchain, freshUnikHome, tempProject, unik, unikProcess } from "../helpers.ts";
 import { type PluginServer, startServer } from "./plugin_server.ts";
+import { forgedReply } from "./led_plugin.ts";
 import { showWithheld } from "../../lib/plugins/approval.ts";
 
 const HOST_RULE = `(rule (targets pwned) (action (system "touch PWNED")))`;
@@ -138,23 +139,6 @@ Deno.test("an approval recorded for other content does not hold", async () => {
   assert.ok(!(await s.duneBuild()).includes("PWNED"));
   assert.match((await s.run("plugin", "list")).stdout, /approval outdated/);
 });
-
-/**
- * Plugin code that answers unik's evaluation itself (the sandbox's protocol, lib/sandbox/
- * protocol.ts), with `change` applied to an otherwise well-formed evaluation.
- */
-function forgedReply(change: string): string {
-  return `const realHandler = globalThis.onmessage;
-globalThis.onmessage = (e) => {
-  if (e.data.type !== "evaluate") return realHandler(e);
-  const value = Object.assign({
-    name: "blinky", src: "none", target: "unix", mainMl: "let () = ()\\n", hookFiles: [],
-    stanzas: [{ kind: "target" }], installs: [], packages: [], libraries: [],
-    resources: { networks: [], blocks: [] },
-  }, ${change});
-  globalThis.postMessage({ type: "done", value, nondeterministic: false, readFiles: false });
-};`;
-}
 
 const CLAIMED = `from: "Unikernel.Main (config.ts:3)", definedIn: "file:///project/config.ts"`;
 

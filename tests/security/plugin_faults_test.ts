@@ -10,42 +10,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { freshUnikHome, snapshot, tempProject, unik } from "../helpers.ts";
 import { type PluginServer, startServer } from "./plugin_server.ts";
-
-/** A LED plugin whose device has `options` (an impl's options, as TypeScript text). */
-function plugin(options: string, top = ""): string {
-  return `import { impl, typ } from "unik";
-${top}
-export const meta = { name: "acme-led", version: "1.0.0" };
-export const led = typ("led");
-export const acmeLed = () => impl("Acme_led", led, {
-  connect: (_i, m) => \`\${m}.connect ()\`,
-  ${options}
-});
-`;
-}
-
-const CONFIG = (url: string) =>
-  `import { apply, fn, job, main, register } from "unik";
-import { acmeLed, led } from "${url}";
-export default register("blinky", [apply(main("Unikernel.Main", fn(led, job)), acmeLed())]);
-`;
-
-/**
- * Plugin code that answers unik's evaluation itself (lib/sandbox/protocol.ts), with `change`
- * applied to an otherwise well-formed evaluation: what no honest device can produce.
- */
-function forgedReply(change: string): string {
-  return `const realHandler = globalThis.onmessage;
-globalThis.onmessage = (e) => {
-  if (e.data.type !== "evaluate") return realHandler(e);
-  const value = Object.assign({
-    name: "blinky", src: "none", target: "unix", mainMl: "let () = ()\\n", hookFiles: [],
-    stanzas: [{ kind: "target" }], installs: [], packages: [], libraries: [],
-    resources: { networks: [], blocks: [] },
-  }, ${change});
-  globalThis.postMessage({ type: "done", value, nondeterministic: false, readFiles: false });
-};`;
-}
+import { forgedReply, ledConfig, ledPlugin } from "./led_plugin.ts";
 
 interface Served {
   server: PluginServer;
@@ -59,7 +24,7 @@ async function served(source: string): Promise<Served> {
   const server = await startServer();
   server.serve("/acme/led.ts", source);
   const url = `${server.origin}/acme/led.ts`;
-  const dir = await tempProject({ "config.ts": CONFIG(url) });
+  const dir = await tempProject({ "config.ts": ledConfig(url) });
   const { env } = await freshUnikHome();
   return {
     server,
@@ -81,20 +46,22 @@ async function refused(s: Served, code: number, pattern: RegExp): Promise<string
 
 Deno.test("a plugin's dune stanza with control characters is the plugin's fault (exit 4)", async () => {
   await using s = await served(
-    plugin(`dune: () => ["(rule (targets x)\\u001b[2K (action (progn)))"],`),
+    ledPlugin(`dune: () => ["(rule (targets x)\\u001b[2K (action (progn)))"],`),
   );
   const stderr = await refused(s, 4, /not valid dune/);
   assert.ok(stderr.includes(`plugin ${s.url}`), stderr);
 });
 
 Deno.test("a plugin's stanza that is not dune is the plugin's fault (exit 4)", async () => {
-  await using s = await served(plugin(`dune: () => ["(rule (targets x"],`));
+  await using s = await served(ledPlugin(`dune: () => ["(rule (targets x"],`));
   const stderr = await refused(s, 4, /not valid dune/);
   assert.ok(stderr.includes(`plugin ${s.url}`), stderr);
 });
 
 Deno.test("a plugin's install that leaves dist/ is the plugin's fault (exit 4)", async () => {
-  await using s = await served(plugin(`install: () => ({ bin: [["../../../etc/passwd", "x"]] }),`));
+  await using s = await served(
+    ledPlugin(`install: () => ({ bin: [["../../../etc/passwd", "x"]] }),`),
+  );
   const stderr = await refused(s, 4, /install bin source/);
   assert.ok(stderr.includes(`plugin ${s.url}`), stderr);
 });
@@ -102,28 +69,28 @@ Deno.test("a plugin's install that leaves dist/ is the plugin's fault (exit 4)",
 Deno.test("a reply forged with a package opam refuses is a plugin fault (exit 4)", async () => {
   const bad =
     `{ name: "x\\"; y", scope: "monorepo", build: false, libs: ["x"], min: [], max: [], from: "" }`;
-  await using s = await served(plugin("", forgedReply(`{ packages: [${bad}] }`)));
+  await using s = await served(ledPlugin("", forgedReply(`{ packages: [${bad}] }`)));
   const stderr = await refused(s, 4, /reply is forged/);
   assert.ok(stderr.includes(s.url), stderr);
 });
 
 Deno.test("a forged hidden mirage/ file said to come from config.ts is a plugin fault (exit 4)", async () => {
   const file = `{ name: ".merlin", contents: "", from: "Unikernel.Main (config.ts:3)" }`;
-  await using s = await served(plugin("", forgedReply(`{ hookFiles: [${file}] }`)));
+  await using s = await served(ledPlugin("", forgedReply(`{ hookFiles: [${file}] }`)));
   const stderr = await refused(s, 4, /hidden/);
   assert.ok(stderr.includes(s.url), stderr);
 });
 
 Deno.test("a plugin's hook file that would replace the opam file is a plugin fault (exit 4)", async () => {
   await using s = await served(
-    plugin(`configure: (_i, io) => { io.writeFile("blinky-unix.opam", "build: []"); },`),
+    ledPlugin(`configure: (_i, io) => { io.writeFile("blinky-unix.opam", "build: []"); },`),
   );
   const stderr = await refused(s, 4, /not a generated file/);
   assert.ok(stderr.includes(s.url), stderr);
 });
 
 Deno.test("a malformed reply with a plugin loaded is a plugin fault (exit 4)", async () => {
-  await using s = await served(plugin("", forgedReply(`{ stanzas: 42 }`)));
+  await using s = await served(ledPlugin("", forgedReply(`{ stanzas: 42 }`)));
   const stderr = await refused(s, 4, /malformed data/);
   assert.ok(stderr.includes(s.url), stderr);
 });
