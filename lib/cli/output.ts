@@ -32,7 +32,7 @@ export interface OutputStyle {
 }
 
 /** The output style of `io` (the default when the caller gave none: normal, no colour). */
-export function styleOf(io: Pick<CliIO, "style">): OutputStyle {
+function styleOf(io: Pick<CliIO, "style">): OutputStyle {
   return io.style ?? { verbosity: NORMAL, color: false };
 }
 

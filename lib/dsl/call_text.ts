@@ -164,7 +164,7 @@ function oneLine(text: string, max = 60): string {
 }
 
 /** The text of the call at `pos` as the user wrote it (`blockOfFile("storage")`), if known. */
-export function callTextAt(pos: SourcePos): string | undefined {
+function callTextAt(pos: SourcePos): string | undefined {
   const found = registeredCall(pos);
   return found && oneLine(found.text.slice(found.call.start, found.call.end));
 }

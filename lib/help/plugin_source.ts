@@ -56,7 +56,7 @@ export interface PluginSources {
 }
 
 /** A JSDoc comment's text on one line, without `@` tags. */
-export function docText(comment: string): string {
+function docText(comment: string): string {
   return comment
     .replace(/^\/\*\*|\*\/$/g, "")
     .split("\n")
@@ -69,7 +69,7 @@ export function docText(comment: string): string {
 }
 
 /** Splits `text` at the commas that are not nested in brackets. */
-export function splitTopLevel(text: string): string[] {
+function splitTopLevel(text: string): string[] {
   const parts: string[] = [];
   let depth = 0;
   let start = 0;

@@ -10,7 +10,7 @@ import { TARGETS } from "../../targets/mod.ts";
 import { targetToolchainNeeds } from "../toolchain/needs.ts";
 
 /** A target as the help shows it. */
-export interface TargetHelp {
+interface TargetHelp {
   /** The `-t` value. */
   readonly name: string;
   /** One line. */
@@ -35,7 +35,7 @@ const SAMPLE = {
 const NO_RESOURCES = { networks: [], blocks: [] };
 
 /** What the help says about `target`. */
-export function targetHelp(target: Target): TargetHelp {
+function targetHelp(target: Target): TargetHelp {
   const install = target.install(SAMPLE);
   const files = [...target.files(SAMPLE, NO_RESOURCES).keys()].map((f) => `mirage/${f}`);
   const generates = [

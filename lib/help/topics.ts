@@ -40,7 +40,7 @@ function targetsShown(targets: readonly string[]): string {
 }
 
 /** The table of `unik help devices`. */
-export function devicesHelp(devices: readonly DeviceHelp[]): string {
+function devicesHelp(devices: readonly DeviceHelp[]): string {
   const rows = [
     ["CONFIG.TS", "MIRAGE", "MODULE TYPE", "PLUGIN", "TARGETS"],
     ...devices.map((d) => [
@@ -67,7 +67,7 @@ function showParam(p: Param): string {
 }
 
 /** The text of `unik help device NAME`. */
-export async function deviceHelp(d: DeviceHelp): Promise<string> {
+async function deviceHelp(d: DeviceHelp): Promise<string> {
   const { interfaces } = await readPluginSources();
   const params = d.source.params;
   const options = (params ?? []).flatMap((p) => {
