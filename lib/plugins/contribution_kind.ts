@@ -20,7 +20,7 @@ const PLAIN_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.+-]*$/;
  * Whether a configure-time file in `mirage/` is inert: any plain name dune does not read as
  * build rules (`dune`, `dune-file`, `dune-project`, `dune-workspace`, ...).
  */
-export function classifyMirageFile(name: string): ContributionKind {
+function classifyMirageFile(name: string): ContributionKind {
   if (!PLAIN_NAME.test(name)) return { kind: "host-command", reason: "not a plain file name" };
   if (/^dune/.test(name)) return { kind: "host-command", reason: "dune reads it as build rules" };
   return INERT;
