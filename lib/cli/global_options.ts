@@ -7,6 +7,7 @@
  */
 
 import { usageError } from "../errors.ts";
+import { orList } from "../or_list.ts";
 import { type ColorWhen, DEBUG, NORMAL, QUIET, VERBOSE } from "./output.ts";
 
 /** The common options of a command line, and the command line without them. */
@@ -33,8 +34,7 @@ const COLORS: readonly ColorWhen[] = ["auto", "always", "never"];
 
 function choice(option: string, value: string | undefined, allowed: readonly string[]): string {
   if (value !== undefined && allowed.includes(value)) return value;
-  const expected = allowed.map((a) => `'${a}'`);
-  const list = `${expected.slice(0, -1).join(", ")} or ${expected.at(-1)}`;
+  const list = orList(allowed.map((a) => `'${a}'`));
   throw usageError(
     value === undefined
       ? `option '${option}' needs a value: ${list}`

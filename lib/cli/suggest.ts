@@ -4,6 +4,8 @@
  * @module
  */
 
+import { orList } from "../or_list.ts";
+
 /**
  * The optimal-string-alignment distance between `a` and `b`: insertions, deletions,
  * substitutions and swaps of two neighbouring characters each cost 1 (`tagret` is 1 from
@@ -59,6 +61,5 @@ export function didYouMean(
 ): string {
   const near = nearest(word, candidates).slice(0, 3).map((c) => `'${shown(c)}'`);
   if (near.length === 0) return "";
-  const list = near.length === 1 ? near[0] : `${near.slice(0, -1).join(", ")} or ${near.at(-1)}`;
-  return `, did you mean ${list}?`;
+  return `, did you mean ${orList(near)}?`;
 }

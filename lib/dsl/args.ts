@@ -8,6 +8,7 @@
  */
 
 import { configError, type SourcePos, type UnikError } from "../errors.ts";
+import { orList } from "../or_list.ts";
 import { argumentPosAt, argumentTextAt, propertyAt } from "./call_text.ts";
 import { describeGiven, Impl } from "./impl.ts";
 import { Key, Value } from "./key.ts";
@@ -28,9 +29,7 @@ export interface Expect {
 /** A device of one of the module types `typs`. */
 export function deviceOf(...typs: readonly Pick<Typ<unknown>, "shape">[]): Expect {
   const names = typs.map((t) => showTyp(t.shape));
-  const what = `a device of type ${
-    names.length === 1 ? names[0] : `${names.slice(0, -1).join(", ")} or ${names.at(-1)}`
-  }`;
+  const what = `a device of type ${orList(names)}`;
   return {
     what,
     test: (v) => v instanceof Impl && typs.some((t) => sameTyp(t.shape, v.typ)),
