@@ -111,17 +111,27 @@ export function startSandboxEarly(
   }
   if (read.some((p) => p.includes(","))) return undefined;
   const command = sandboxCommand(read, heapMb, from);
-  const { program, args, env } = command;
-  const child = new Deno.Command(program, {
-    args,
-    env,
+  return { child: spawnSandbox(command, cwd), command };
+}
+
+/**
+ * Starts the sandbox process `command` describes in `cwd`, with only the environment it gives
+ * and its standard streams piped (the protocol runs over them): the one way a session's
+ * process is started, early or not, so both start the same process.
+ */
+export function spawnSandbox(
+  command: { program: string; args: string[]; env: Record<string, string> },
+  cwd: string,
+): Deno.ChildProcess {
+  return new Deno.Command(command.program, {
+    args: command.args,
+    env: command.env,
     cwd,
     clearEnv: true,
     stdin: "piped",
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-  return { child, command };
 }
 
 /** Ends an early sandbox process that no evaluation took. */

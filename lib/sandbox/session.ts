@@ -40,6 +40,7 @@ import {
   EVAL_HEAP_MB,
   processReadScope,
   sandboxCommand,
+  spawnSandbox,
   type StartedSandbox,
   UNIK_SOURCES,
 } from "./process.ts";
@@ -109,19 +110,7 @@ class SandboxProcess {
     started?: Deno.ChildProcess,
   ) {
     this.#output = output;
-    if (started) this.#child = started;
-    else {
-      const { program, args, env } = sandboxCommand(processRead, heapMb, baseEnv);
-      this.#child = new Deno.Command(program, {
-        args,
-        env,
-        cwd,
-        clearEnv: true,
-        stdin: "piped",
-        stdout: "piped",
-        stderr: "piped",
-      }).spawn();
-    }
+    this.#child = started ?? spawnSandbox(sandboxCommand(processRead, heapMb, baseEnv), cwd);
     this.#stdin = this.#child.stdin.getWriter();
     this.#exited = this.#child.status;
     this.#pumps = [this.#readStdout(), this.#readStderr()];
