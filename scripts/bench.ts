@@ -16,6 +16,7 @@ import { resolveProjectPlugins } from "../lib/plugins/project.ts";
 import { pluginImports } from "../lib/plugins/imports.ts";
 import { startPluginHost } from "../tests/plugin_host.ts";
 import { DUNE_SKIPPED, RACY_MS } from "../lib/toolchain/dune_stamp.ts";
+import { ocamlLibrariesReady } from "../tests/ocaml_ready.ts";
 
 const REPO = new URL("../", import.meta.url).pathname;
 const quick = Deno.args.includes("--quick");
@@ -82,18 +83,6 @@ async function processTime(args: string[]): Promise<number> {
     times.push(performance.now() - t0);
   }
   return median(times);
-}
-
-/** Whether dune and the Debian OCaml libraries the test duniverse builds against are here. */
-async function ocamlReady(): Promise<boolean> {
-  try {
-    const run = (cmd: string, args: string[]) =>
-      new Deno.Command(cmd, { args, stdout: "null", stderr: "null" }).output();
-    return (await run("dune", ["--version"])).success &&
-      (await run("ocamlfind", ["query", "lwt", "cmdliner", "logs", "fmt"])).success;
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -404,7 +393,7 @@ say("Resolution times are per plugin (two plugins resolved together, halved).");
 say();
 say("## No-op build (examples/hello, against the test duniverse)");
 say();
-const build = await ocamlReady() ? await noopBuild() : undefined;
+const build = await ocamlLibrariesReady() ? await noopBuild() : undefined;
 if (build) {
   say(
     "After a full build, with nothing to do: `unik build` (offline, as remembered) against " +

@@ -13,19 +13,9 @@ import {
   type StampScope,
   upToDate,
 } from "../lib/toolchain/dune_stamp.ts";
+import { ocamlLibrariesReady } from "./ocaml_ready.ts";
 
-async function toolchainReady(): Promise<boolean> {
-  try {
-    const run = (cmd: string, args: string[]) =>
-      new Deno.Command(cmd, { args, stdout: "null", stderr: "null" }).output();
-    return (await run("dune", ["--version"])).success &&
-      (await run("ocamlfind", ["query", "lwt", "cmdliner", "logs", "fmt"])).success;
-  } catch {
-    return false;
-  }
-}
-
-const ready = await toolchainReady();
+const ready = await ocamlLibrariesReady();
 if (!ready && Deno.env.get("CI")) {
   throw new Error("CI needs OCaml, dune and the Debian libraries (scripts/ensure-ocaml.sh)");
 }

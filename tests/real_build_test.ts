@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { copyOf, REPO, unikProcess } from "./helpers.ts";
+import { ocamlLibrariesReady } from "./ocaml_ready.ts";
 
 /** Whether util-linux's `script` is here to give unik a pseudo-terminal. */
 async function scriptAvailable(): Promise<boolean> {
@@ -45,25 +46,7 @@ async function unikOnTerminal(
   return { code: out.code, output: new TextDecoder().decode(out.stdout) };
 }
 
-async function toolchainReady(): Promise<boolean> {
-  try {
-    const dune = await new Deno.Command("dune", {
-      args: ["--version"],
-      stdout: "null",
-      stderr: "null",
-    }).output();
-    const libs = await new Deno.Command("ocamlfind", {
-      args: ["query", "lwt", "cmdliner", "logs", "fmt"],
-      stdout: "null",
-      stderr: "null",
-    }).output();
-    return dune.success && libs.success;
-  } catch {
-    return false;
-  }
-}
-
-const ready = await toolchainReady();
+const ready = await ocamlLibrariesReady();
 if (!ready && Deno.env.get("CI")) {
   throw new Error("CI needs OCaml, dune and the Debian libraries (scripts/ensure-ocaml.sh)");
 }
