@@ -52,7 +52,7 @@ export const DUNE_SKIPPED: string =
 export const RACY_MS = 2000;
 
 /** The programs a dune build of a MirageOS unikernel runs, looked up on PATH. */
-export const STAMPED_TOOLS: readonly string[] = [
+const STAMPED_TOOLS: readonly string[] = [
   "dune",
   "ocamlfind",
   "ocamlc",
@@ -130,7 +130,7 @@ interface External {
  * The stamp file of a project's build directory: in `_build/`, which the stamp does not cover
  * (writing it changes its directory) and which `dune clean` removes with the artifacts.
  */
-export function stampPath(root: string, buildDir: string): string {
+function stampPath(root: string, buildDir: string): string {
   return join(
     root,
     "_build",
@@ -170,11 +170,11 @@ function entryOf(path: string): Entry {
   let line = `${path}\t${kind} ${info.size} ${times(info)} ${info.ino} ${info.mode}`;
   let changed = Math.max(info.mtime?.getTime() ?? 0, info.ctime?.getTime() ?? 0);
   if (info.isSymlink) {
-    const target = lstatOrUndefined(path) && (() => {
+    const target = (() => {
       try {
         return Deno.statSync(path);
       } catch {
-        return undefined;
+        return undefined; // a dangling link: its own stat and target text are the state
       }
     })();
     if (target?.isDirectory) throw new Doubt(`${path} links to a directory`);
@@ -242,7 +242,6 @@ function writtenByDune(root: string, buildDir: string, path: string): boolean {
   return path === dist || path.startsWith(`${dist}/`) || path.startsWith(join(root, "_build/"));
 }
 
-/** The whole state a stamp covers, as entries in a fixed order. */
 /**
  * The names in the project root but unik's lock. Not the root's own times: the lock file comes
  * and goes in it while unik runs.
@@ -253,6 +252,7 @@ function rootListing(root: string): Entry {
   return { path: root, line: `${root}\tnames ${JSON.stringify(names)}`, changed: 0 };
 }
 
+/** The whole state a stamp covers, as entries in a fixed order. */
 function stateOf(scope: Omit<StampScope, "extraTrees">, external: External): Entry[] {
   const { root, buildDir } = scope;
   const build = join(root, "_build");
