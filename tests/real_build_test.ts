@@ -51,6 +51,8 @@ if (!ready && Deno.env.get("CI")) {
   throw new Error("CI needs OCaml, dune and the Debian libraries (scripts/ensure-ocaml.sh)");
 }
 const DUNIVERSE = join(REPO, "tests/fixtures/duniverse");
+/** Build options for the test duniverse in place of opam: what every real build here passes. */
+const FROM_TEST_DUNIVERSE = ["--offline", "--duniverse", DUNIVERSE];
 const pty = await scriptAvailable();
 
 Deno.test({
@@ -62,15 +64,13 @@ Deno.test({
       "run",
       "-t",
       "unix",
-      "--offline",
-      "--duniverse",
-      DUNIVERSE,
+      ...FROM_TEST_DUNIVERSE,
       "--",
       "--hello=Bonjour",
     ]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout.match(/\[application\] Bonjour/g)?.length, 4, r.stdout);
-    const plain = await unikProcess(dir, ["run", "--offline", "--duniverse", DUNIVERSE]);
+    const plain = await unikProcess(dir, ["run", ...FROM_TEST_DUNIVERSE]);
     assert.match(plain.stdout, /\[application\] Hello World!/);
   },
 });
@@ -83,9 +83,7 @@ Deno.test({
     const r = await unikProcess(dir, [
       "run",
       "--french",
-      "--offline",
-      "--duniverse",
-      DUNIVERSE,
+      ...FROM_TEST_DUNIVERSE,
       "--",
       "--times=3",
     ]);
@@ -101,9 +99,7 @@ Deno.test({
     const dir = await copyOf("examples/hello");
     const r = await unikProcess(dir, [
       "run",
-      "--offline",
-      "--duniverse",
-      DUNIVERSE,
+      ...FROM_TEST_DUNIVERSE,
       "--",
       "--no-such-flag",
     ]);
@@ -117,7 +113,7 @@ Deno.test({
   fn: async () => {
     const dir = await copyOf("examples/hello");
     await Deno.writeTextFile(join(dir, "unikernel.ml"), "let start () _ = Lwt.return_unit +\n");
-    const r = await unikProcess(dir, ["build", "--offline", "--duniverse", DUNIVERSE]);
+    const r = await unikProcess(dir, ["build", ...FROM_TEST_DUNIVERSE]);
     assert.equal(r.code, 5);
     assert.match(r.stderr, /build the unikernel failed \(exit code 1\): dune build/);
     assert.match(r.stderr, /unikernel\.ml/);
@@ -131,7 +127,7 @@ Deno.test({
   fn: async () => {
     const dir = await copyOf("examples/hello");
     await Deno.writeTextFile(join(dir, "unikernel.ml"), "let start () _ = Lwt.return_unit +\n");
-    const r = await unikOnTerminal(dir, ["build", "--offline", "--duniverse", DUNIVERSE]);
+    const r = await unikOnTerminal(dir, ["build", ...FROM_TEST_DUNIVERSE]);
     assert.equal(r.code, 5, r.output);
     // deno-lint-ignore no-control-regex
     assert.match(r.output, /\r\x1b\[2K• build the unikernel \d+\.\ds/);
@@ -151,9 +147,7 @@ Deno.test({
       "run",
       "-t",
       "unix",
-      "--offline",
-      "--duniverse",
-      DUNIVERSE,
+      ...FROM_TEST_DUNIVERSE,
     ]);
     assert.equal(r.code, 0, r.output);
     // deno-lint-ignore no-control-regex
@@ -170,7 +164,7 @@ Deno.test({
   fn: async () => {
     const dir = await copyOf("examples/hello");
     await Deno.writeTextFile(join(dir, "unikernel.ml"), "let start () _ = Lwt.return_unit +\n");
-    const r = await unikOnTerminal(dir, ["build", "--offline", "--duniverse", DUNIVERSE], {
+    const r = await unikOnTerminal(dir, ["build", ...FROM_TEST_DUNIVERSE], {
       NO_COLOR: "1",
     });
     assert.equal(r.code, 5, r.output);
@@ -186,7 +180,7 @@ Deno.test({
   fn: async () => {
     const dir = await copyOf("examples/hello");
     await Deno.writeTextFile(join(dir, "unikernel.ml"), "let start () _ = Lwt.return_unit +\n");
-    const r = await unikProcess(dir, ["build", "--offline", "--duniverse", DUNIVERSE]);
+    const r = await unikProcess(dir, ["build", ...FROM_TEST_DUNIVERSE]);
     assert.equal(r.code, 5);
     assert.match(r.stderr, /\n {2}\[dune\] File "unikernel\.ml", line \d/);
     const shown = /the full output is in (\S+);/.exec(r.stderr)?.[1];
@@ -202,7 +196,7 @@ Deno.test({
   ignore: !ready,
   fn: async () => {
     const dir = await copyOf("examples/hello");
-    const args = ["build", "--offline", "--duniverse", DUNIVERSE];
+    const args = ["build", ...FROM_TEST_DUNIVERSE];
     const first = await unikProcess(dir, args);
     assert.equal(first.code, 0, first.stderr);
     const dune = join(dir, "duniverse/ocaml-syntax-dune/dune");
