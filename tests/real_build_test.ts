@@ -107,13 +107,18 @@ Deno.test({
   },
 });
 
+/** examples/hello with a syntax error in its unikernel.ml, built against the test duniverse. */
+async function buildWithOcamlError() {
+  const dir = await copyOf("examples/hello");
+  await Deno.writeTextFile(join(dir, "unikernel.ml"), "let start () _ = Lwt.return_unit +\n");
+  return { dir, r: await unikProcess(dir, ["build", ...FROM_TEST_DUNIVERSE]) };
+}
+
 Deno.test({
   name: "an OCaml error in the unikernel fails the build with dune's message",
   ignore: !ready,
   fn: async () => {
-    const dir = await copyOf("examples/hello");
-    await Deno.writeTextFile(join(dir, "unikernel.ml"), "let start () _ = Lwt.return_unit +\n");
-    const r = await unikProcess(dir, ["build", ...FROM_TEST_DUNIVERSE]);
+    const { r } = await buildWithOcamlError();
     assert.equal(r.code, 5);
     assert.match(r.stderr, /build the unikernel failed \(exit code 1\): dune build/);
     assert.match(r.stderr, /unikernel\.ml/);
@@ -178,9 +183,7 @@ Deno.test({
   name: "a failed real build keeps dune's whole output in the log file it names",
   ignore: !ready,
   fn: async () => {
-    const dir = await copyOf("examples/hello");
-    await Deno.writeTextFile(join(dir, "unikernel.ml"), "let start () _ = Lwt.return_unit +\n");
-    const r = await unikProcess(dir, ["build", ...FROM_TEST_DUNIVERSE]);
+    const { dir, r } = await buildWithOcamlError();
     assert.equal(r.code, 5);
     assert.match(r.stderr, /\n {2}\[dune\] File "unikernel\.ml", line \d/);
     const shown = /the full output is in (\S+);/.exec(r.stderr)?.[1];
